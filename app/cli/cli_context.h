@@ -1,0 +1,48 @@
+// Shared state of one kinema-cli invocation. Owned by main(); commands receive it by reference and
+// run on the main thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.h"
+
+namespace CLI {
+class App;
+}
+namespace spdlog {
+class logger;
+}
+
+namespace kinema::cli {
+
+struct CliContext {
+    bool json = false;     // set by a subcommand's --json
+    bool verbose = false;  // global --verbose
+    int exit_code = 0;
+
+    // The invocation's logger, created on first use (after parsing, so --verbose is known).
+    spdlog::logger& log();
+
+private:
+    std::shared_ptr<spdlog::logger> logger_;
+};
+
+// Adds --json to a subcommand.
+void add_json_flag(CLI::App& command, CliContext& ctx);
+
+// Prints `doc` (indented) to stdout.
+void print_json(const nlohmann::json& doc);
+
+// Reports an error as {"error":{"kind","message"}} with --json, else "kinema-cli: <kind>: <message>"
+// on stderr; sets exit_code (2 for bad input, 3 for I/O, 1 otherwise) and returns it.
+int report_error(CliContext& ctx, const Error& error);
+
+// Registration, one per command file.
+void add_doctor_command(CLI::App& app, CliContext& ctx);
+void add_inspect_command(CLI::App& app, CliContext& ctx);
+void add_convert_command(CLI::App& app, CliContext& ctx);
+
+}  // namespace kinema::cli

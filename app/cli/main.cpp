@@ -1,0 +1,31 @@
+// kinema-cli: the headless front end. Links kinema_core only (no Qt).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/cli/cli_context.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+    using namespace kinema::cli;
+    CliContext ctx;
+    CLI::App app{"Kinema: text-to-motion with HY-Motion, native. Headless command-line tool.",
+                 "kinema-cli"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("kinema-cli ") + KINEMA_VERSION_STRING);
+    app.add_flag("-v,--verbose", ctx.verbose, "Debug logging on stderr");
+
+    add_doctor_command(app, ctx);
+    add_inspect_command(app, ctx);
+    add_convert_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        std::cerr << "kinema-cli: internal error: " << e.what() << std::endl;
+        return 1;
+    }
+    return ctx.exit_code;
+}

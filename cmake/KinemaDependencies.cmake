@@ -1,0 +1,27 @@
+# Every third-party dependency is found here, once. libtorch: Debian's 1.13 by default, any other
+# (a PyTorch >= 2.7 CUDA build) through CMAKE_PREFIX_PATH.
+find_package(Torch REQUIRED)
+message(STATUS "Kinema: libtorch ${Torch_VERSION} from ${Torch_DIR}")
+# TorchConfig puts -D_GLIBCXX_USE_CXX11_ABI on its imported target; we keep it off global flags.
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+find_package(Threads REQUIRED)
+
+if(KINEMA_GUI OR KINEMA_TESTS)
+  set(_kinema_qt_components Core Test)
+  if(KINEMA_GUI)
+    list(APPEND _kinema_qt_components Gui Quick Quick3D QuickControls2 Concurrent)
+  endif()
+  find_package(Qt6 6.4 COMPONENTS ${_kinema_qt_components})
+  if(NOT Qt6_FOUND)
+    message(WARNING "Kinema: Qt 6 not found; building without the GUI and the Qt Test suites")
+    set(KINEMA_GUI OFF CACHE BOOL "" FORCE)
+    set(KINEMA_TESTS OFF CACHE BOOL "" FORCE)
+  endif()
+endif()
