@@ -1,0 +1,87 @@
+// HyMotionMmdit: HY-Motion-1.0's flow-matching denoiser (HunyuanMotionMMDiT, spec §2), one class for
+// Full, Lite, the fixtures and kinema-tiny (sizes from MmditConfig). Modules mirror the checkpoint
+// key tree under "motion_transformer.", so weights bind by name.
+//
+// Work split: prepare() does everything that depends only on the text and the masks (projections,
+// pooled context, masks, RoPE tables) once per run; forward() is the per-step part. Both are const
+// and may be called from one worker thread at a time (libtorch InferenceMode is per thread).
+// Trimming: pass only the valid motion frames / text tokens and keep text_position_offset at the
+// untrimmed motion length (360) - the result on valid rows is then exactly the untrimmed one.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model/mmdit_config.h"
+#include "core/model/parameter_registry.h"
+#include "core/model/stream_blocks.h"
+#include "core/model/timestep_encoder.h"
+#include "core/model/token_refiner.h"
+#include "core/result.h"
+
+namespace kinema {
+
+class RotaryTable;
+
+struct MmditCondition {
+    at::Tensor ctxt_input;    // (B, Lt, ctxt_input_dim) token features (Qwen3 hidden states)
+    at::Tensor vtxt_input;    // (B, 1, vtxt_input_dim) pooled sentence vector (CLIP)
+    at::Tensor motion_valid;  // (B, Lm) bool, true = valid frame
+    at::Tensor text_valid;    // (B, Lt) bool, true = valid token
+    int64_t text_position_offset = -1;  // RoPE position of text token 0; < 0 means Lm
+};
+
+struct PreparedCondition {
+    at::Tensor vtxt_feat;             // vtxt_encoder(vtxt), (B, 1, D)
+    TokenRefiner::Prepared refiner;   // t-independent refiner inputs
+    JointAttentionContext attention;  // joint mask + RoPE tables
+    int64_t batch = 0, motion_len = 0, text_len = 0;
+};
+
+class HyMotionMmdit {
+public:
+    // Rejects configs this implementation does not support (start token, long skip, odd heads).
+    static Result<std::unique_ptr<HyMotionMmdit>> create(const MmditConfig& config);
+    ~HyMotionMmdit();
+    HyMotionMmdit(const HyMotionMmdit&) = delete;
+    HyMotionMmdit& operator=(const HyMotionMmdit&) = delete;
+
+    // Binds every DiT weight from `tensors[prefix + key]`; lists all mismatches at once.
+    Status load_weights(const std::map<std::string, at::Tensor>& tensors, const std::string& prefix,
+                        const BindOptions& options);
+    void init_random_weights(uint64_t seed, const BindOptions& options);
+
+    Result<PreparedCondition> prepare(const MmditCondition& condition) const;
+
+    // x: (B, Lm, input_dim), t: (B,) float in [0, 1). Returns the velocity (B, Lm, input_dim) in
+    // the weights' dtype.
+    Result<at::Tensor> forward(const at::Tensor& x, const at::Tensor& t,
+                               const PreparedCondition& prepared) const;
+
+    const MmditConfig& config() const { return config_; }
+    const ParameterRegistry& registry() const { return registry_; }
+    at::ScalarType dtype() const { return dtype_; }
+    at::Device device() const { return device_; }
+
+private:
+    explicit HyMotionMmdit(const MmditConfig& config);
+    at::Tensor forward_impl(const at::Tensor& x, const at::Tensor& t, const PreparedCondition& p) const;
+
+    MmditConfig config_;
+    ParameterRegistry registry_;
+    Linear input_encoder_, ctxt_encoder_, vtxt0_, vtxt2_;
+    TimestepEncoder timestep_encoder_;
+    TokenRefiner refiner_;
+    std::vector<DoubleStreamBlock> double_blocks_;
+    std::vector<SingleStreamBlock> single_blocks_;
+    FinalLayer final_layer_;
+    std::unique_ptr<RotaryTable> rope_;
+    at::ScalarType dtype_ = at::kFloat;
+    at::Device device_ = at::Device(at::kCPU);
+};
+
+}  // namespace kinema
