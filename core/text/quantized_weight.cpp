@@ -1,0 +1,172 @@
+#include "core/text/quantized_weight.h"
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+
+namespace kinema::text {
+
+std::string_view to_string(WeightPrecision precision) {
+    switch (precision) {
+        case WeightPrecision::F32:
+            return "f32";
+        case WeightPrecision::BF16:
+            return "bf16";
+        case WeightPrecision::Int8:
+            return "int8";
+        case WeightPrecision::Int4:
+            return "int4";
+    }
+    return "?";
+}
+
+Result<WeightPrecision> parse_weight_precision(std::string_view text) {
+    for (auto p : {WeightPrecision::F32, WeightPrecision::BF16, WeightPrecision::Int8,
+                   WeightPrecision::Int4})
+        if (text == to_string(p)) return p;
+    return make_error(ErrorKind::InvalidRequest,
+                      "unknown precision '" + std::string(text) + "' (f32, bf16, int8, int4)");
+}
+
+namespace {
+
+int64_t int4_groups(int64_t in) {
+    return (in + QuantizedWeight::kInt4GroupSize - 1) / QuantizedWeight::kInt4GroupSize;
+}
+
+}  // namespace
+
+Result<QuantizedWeight> QuantizedWeight::quantize(const at::Tensor& weight,
+                                                  WeightPrecision precision) {
+    if (!weight.defined() || weight.dim() != 2 || !at::isFloatingType(weight.scalar_type()))
+        return make_error(ErrorKind::InvalidRequest, "quantize: expected a 2-D float weight");
+    QuantizedWeight q;
+    q.precision_ = precision;
+    q.out_ = weight.size(0);
+    q.in_ = weight.size(1);
+    try {
+        switch (precision) {
+            case WeightPrecision::F32:
+                q.data_ = weight.to(at::kFloat);
+                break;
+            case WeightPrecision::BF16:
+                q.data_ = weight.to(at::kBFloat16);
+                break;
+            case WeightPrecision::Int8: {
+                const at::Tensor w = weight.to(at::kFloat);
+                at::Tensor scale = w.abs().amax(1).div_(127.0).clamp_min_(1e-12);
+                q.data_ = at::round(w / scale.unsqueeze(1)).clamp_(-127, 127).to(at::kChar);
+                q.scale_ = scale;
+                break;
+            }
+            case WeightPrecision::Int4: {
+                const int64_t groups = int4_groups(q.in_);
+                const int64_t padded = groups * kInt4GroupSize;
+                at::Tensor w = weight.to(at::kFloat);
+                if (padded != q.in_) w = at::constant_pad_nd(w, {0, padded - q.in_}, 0.0);
+                w = w.view({q.out_, groups, kInt4GroupSize});
+                const at::Tensor lo = w.amin(2);
+                const at::Tensor hi = w.amax(2);
+                const at::Tensor scale = ((hi - lo) / 15.0).clamp_min_(1e-12);
+                const at::Tensor codes = at::round((w - lo.unsqueeze(2)) / scale.unsqueeze(2))
+                                             .clamp_(0, 15)
+                                             .to(at::kByte)
+                                             .view({q.out_, padded / 2, 2});
+                q.data_ = (codes.select(2, 0) | (codes.select(2, 1) << 4)).contiguous();
+                q.scale_ = scale.contiguous();
+                q.offset_ = lo.contiguous();
+                break;
+            }
+        }
+    } catch (const c10::Error& e) {
+        return make_error(ErrorKind::OutOfMemory,
+                          std::string("quantize: ") + e.what_without_backtrace());
+    }
+    return q;
+}
+
+Result<QuantizedWeight> QuantizedWeight::from_parts(WeightPrecision precision, int64_t out,
+                                                    int64_t in, at::Tensor data, at::Tensor scale,
+                                                    at::Tensor offset) {
+    std::vector<std::string> problems;
+    auto expect = [&](const char* what, const at::Tensor& t, at::ScalarType dtype,
+                      std::vector<int64_t> shape) {
+        if (!t.defined()) {
+            problems.push_back(std::string("missing ") + what);
+        } else if (t.scalar_type() != dtype || t.sizes() != at::IntArrayRef(shape)) {
+            problems.push_back(std::string(what) + " has the wrong dtype or shape");
+        }
+    };
+    const int64_t g = int4_groups(in);
+    switch (precision) {
+        case WeightPrecision::F32:
+            expect("data", data, at::kFloat, {out, in});
+            break;
+        case WeightPrecision::BF16:
+            expect("data", data, at::kBFloat16, {out, in});
+            break;
+        case WeightPrecision::Int8:
+            expect("data", data, at::kChar, {out, in});
+            expect("scale", scale, at::kFloat, {out});
+            break;
+        case WeightPrecision::Int4:
+            expect("data", data, at::kByte, {out, g * kInt4GroupSize / 2});
+            expect("scale", scale, at::kFloat, {out, g});
+            expect("offset", offset, at::kFloat, {out, g});
+            break;
+    }
+    if (!problems.empty()) {
+        std::string msg = "quantised weight: ";
+        for (size_t i = 0; i < problems.size(); ++i)
+            msg += (i ? "; " : "") + problems[i];
+        return make_error(ErrorKind::BadModelFile, msg);
+    }
+    QuantizedWeight q;
+    q.precision_ = precision;
+    q.out_ = out;
+    q.in_ = in;
+    q.data_ = std::move(data);
+    q.scale_ = std::move(scale);
+    q.offset_ = std::move(offset);
+    return q;
+}
+
+at::Tensor QuantizedWeight::dequantize() const {
+    switch (precision_) {
+        case WeightPrecision::F32:
+        case WeightPrecision::BF16:
+            return data_.to(at::kFloat);
+        case WeightPrecision::Int8:
+            return data_.to(at::kFloat).mul_(scale_.unsqueeze(1));
+        case WeightPrecision::Int4: {
+            const int64_t groups = scale_.size(1);
+            const at::Tensor codes =
+                at::stack({at::bitwise_and(data_, 15), at::__rshift__(data_, 4)}, 2)
+                    .view({out_, groups, kInt4GroupSize})
+                    .to(at::kFloat);
+            at::Tensor w = codes.mul_(scale_.unsqueeze(2)).add_(offset_.unsqueeze(2));
+            w = w.view({out_, groups * kInt4GroupSize});
+            return groups * kInt4GroupSize == in_ ? w : w.narrow(1, 0, in_).contiguous();
+        }
+    }
+    return {};
+}
+
+at::Tensor QuantizedWeight::linear(const at::Tensor& x) const {
+    return at::linear(x.to(at::kFloat), dequantize());
+}
+
+uint64_t QuantizedWeight::size_bytes() const {
+    uint64_t total = 0;
+    for (const at::Tensor* t : {&data_, &scale_, &offset_})
+        if (t->defined()) total += static_cast<uint64_t>(t->numel()) * t->element_size();
+    return total;
+}
+
+double relative_error(const at::Tensor& approx, const at::Tensor& reference) {
+    const at::Tensor a = approx.to(at::kDouble);
+    const at::Tensor r = reference.to(at::kDouble);
+    const double denom = r.norm().item<double>();
+    return (a - r).norm().item<double>() / (denom > 0 ? denom : 1.0);
+}
+
+}  // namespace kinema::text
