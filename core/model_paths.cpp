@@ -19,6 +19,8 @@ bool exists_file(const fs::path& p) {
 
 std::string classify(const fs::path& dir) {
     if (exists_file(dir / "latest.ckpt") && exists_file(dir / "config.yml")) return "hymotion-ckpt";
+    if (exists_file(dir / "model.safetensors") && exists_file(dir / "config.yml"))
+        return "hymotion-safetensors";
     if (exists_file(dir / "kinema-model.json")) return "kinema-tiny";
     if (exists_file(dir / "config.json")) {
         if (exists_file(dir / "model.safetensors.index.json") && exists_file(dir / "merges.txt"))

@@ -44,5 +44,11 @@ int report_error(CliContext& ctx, const Error& error);
 void add_doctor_command(CLI::App& app, CliContext& ctx);
 void add_inspect_command(CLI::App& app, CliContext& ctx);
 void add_convert_command(CLI::App& app, CliContext& ctx);
+void add_tokenize_command(CLI::App& app, CliContext& ctx);
+void add_bench_command(CLI::App& app, CliContext& ctx);
+void add_dev_command(CLI::App& app, CliContext& ctx);
+void add_plan_command(CLI::App& app, CliContext& ctx);
+void add_text_commands(CLI::App& app, CliContext& ctx);
+void add_generate_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace kinema::cli

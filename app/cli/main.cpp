@@ -18,6 +18,12 @@ int main(int argc, char** argv) {
     add_doctor_command(app, ctx);
     add_inspect_command(app, ctx);
     add_convert_command(app, ctx);
+    add_tokenize_command(app, ctx);
+    add_bench_command(app, ctx);
+    add_dev_command(app, ctx);
+    add_plan_command(app, ctx);
+    add_text_commands(app, ctx);
+    add_generate_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,241 @@
+#include "core/engine.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
+#include "core/engine/clip_decoding.h"
+#include "core/engine/model_registry.h"
+#include "core/logging.h"
+#include "core/motion/motion_normalization.h"
+#include "core/motion/wooden_body.h"
+
+namespace kinema {
+namespace fs = std::filesystem;
+
+const char* phase_name(Phase phase) {
+    switch (phase) {
+        case Phase::Loading: return "loading";
+        case Phase::EncodingText: return "encoding";
+        case Phase::Sampling: return "sampling";
+        case Phase::Decoding: return "decoding";
+        case Phase::Exporting: return "exporting";
+    }
+    return "?";
+}
+
+const char* precision_name(PrecisionProfile precision) {
+    switch (precision) {
+        case PrecisionProfile::Auto: return "auto";
+        case PrecisionProfile::Fp32: return "fp32";
+        case PrecisionProfile::Bf16: return "bf16";
+        case PrecisionProfile::Fp16: return "fp16";
+    }
+    return "?";
+}
+
+Result<PrecisionProfile> parse_precision(const std::string& name) {
+    for (auto p : {PrecisionProfile::Auto, PrecisionProfile::Fp32, PrecisionProfile::Bf16,
+                   PrecisionProfile::Fp16})
+        if (name == precision_name(p)) return p;
+    return make_error(ErrorKind::InvalidRequest,
+                      "unknown precision '" + name + "' (auto, fp32, bf16, fp16)");
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Status validate(const GenerationRequest& r) {
+    std::string problems;
+    auto add = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
+    if (!(r.duration_s > 0.0 && r.duration_s <= 12.0)) add("duration_s must be in (0, 12]");
+    if (r.steps < 1 || r.steps > 1000) add("steps must be in [1, 1000]");
+    if (!(r.cfg_scale >= 0.0 && r.cfg_scale <= 30.0)) add("cfg_scale must be in [0, 30]");
+    if (r.seeds.empty() || r.seeds.size() > 16) add("between 1 and 16 seeds are required");
+    if (!(r.gpu_memory_preservation_gb >= 0.0)) add("gpu_memory_preservation_gb must be >= 0");
+    if (r.teacache.enabled && !(r.teacache.threshold > 0.0)) add("teacache threshold must be > 0");
+    if (r.prompt.empty() && !r.text_features) add("the prompt is empty");
+    if (!problems.empty()) return make_error(ErrorKind::InvalidRequest, problems);
+    return {};
+}
+
+// The wooden-boy folder: the option, else next to a HY-Motion model (official layout), else none.
+std::optional<WoodenBody> find_body(const EngineOptions& options, const ModelInfo& model,
+                                    spdlog::logger& log) {
+    std::vector<fs::path> candidates;
+    if (!options.body_assets_dir.empty()) candidates.push_back(options.body_assets_dir);
+    if (!model.folder.empty()) {
+        candidates.push_back(model.folder / "dump_wooden");
+        candidates.push_back(model.folder.parent_path() / "dump_wooden");
+    }
+    for (const auto& dir : candidates) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) continue;
+        auto body = WoodenBody::load(dir);
+        if (body) return std::move(*body);
+        log.warn("ignoring body assets in {}: {}", dir.string(), body.error().describe());
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+    EngineOptions options;
+    std::shared_ptr<spdlog::logger> log;
+    ModelRegistry registry;
+    std::unique_ptr<LoadedModel> model;  // the one loaded model (staged: one at a time)
+    std::optional<WoodenBody> body;
+    std::string body_for_model;          // model id `body` was searched for
+
+    explicit Impl(const EngineOptions& o)
+        : options(o), log(make_logger({.name = "engine", .console = false})),
+          registry(o.extra_model_dirs) {}
+
+    Result<LoadedModel*> ensure_model(const std::string& id) {
+        if (model && model->info.id == id) return model.get();
+        model.reset();
+        auto loaded = registry.load(id, BindOptions{});
+        if (!loaded) return loaded.error();
+        model = std::move(*loaded);
+        log->info("loaded model {}", id);
+        return model.get();
+    }
+
+    Result<MotionResult> run(const GenerationRequest& req);
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
+    if (options.device != "auto" && options.device != "cpu")
+        return make_error(ErrorKind::Unsupported,
+                          "device '" + options.device + "' is not available in this build (cpu)");
+    try {
+        if (options.threads > 0) at::set_num_threads(options.threads);
+        return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(options)));
+    } catch (const std::exception& e) {
+        return make_error(ErrorKind::Internal, std::string("engine start failed: ") + e.what());
+    }
+}
+
+std::vector<ModelInfo> Engine::models() const { return impl_->registry.list(); }
+
+void Engine::unload_all() {
+    impl_->model.reset();
+    impl_->body.reset();
+    impl_->body_for_model.clear();
+}
+
+Result<MotionResult> Engine::generate(const GenerationRequest& request) {
+    try {
+        return impl_->run(request);
+    } catch (const c10::Error& e) {
+        return make_error(ErrorKind::Internal, e.what_without_backtrace());
+    } catch (const std::bad_alloc&) {
+        return make_error(ErrorKind::OutOfMemory, "out of host memory");
+    }
+}
+
+Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
+    KINEMA_TRY_STATUS(validate(req));
+    const auto t_start = Clock::now();
+    const auto& cb = req.callbacks;
+    const std::atomic<bool>* cancel = req.cancel.get();
+    auto cancelled = [&] { return cancel && cancel->load(); };
+    auto phase = [&](Phase p) {
+        if (cb.phase) cb.phase(p);
+    };
+    c10::InferenceMode guard;
+    MotionResult result;
+    result.request = req;
+    result.request.callbacks = {};
+    result.request.cancel.reset();
+
+    phase(Phase::Loading);
+    auto t0 = Clock::now();
+    auto loaded = ensure_model(req.model_id);
+    if (!loaded) return loaded.error();
+    LoadedModel& m = **loaded;
+    if (body_for_model != m.info.id) {
+        body = find_body(options, m.info, *log);
+        body_for_model = m.info.id;
+    }
+    result.model_display_name = m.info.display_name;
+    result.timings.load_s = seconds_since(t0);
+    if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
+
+    phase(Phase::EncodingText);
+    t0 = Clock::now();
+    TextFeatures text;
+    if (req.text_features) {
+        text = *req.text_features;
+    } else {
+        if (!m.text)
+            return make_error(ErrorKind::InvalidRequest,
+                              m.info.display_name + " has no text encoder configured: pass "
+                                                    "precomputed text features");
+        auto encoded = m.text->encode(req.prompt, cancel);
+        if (!encoded) return encoded.error();
+        text = std::move(*encoded);
+    }
+    result.timings.encode_s = seconds_since(t0);
+    if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
+
+    phase(Phase::Sampling);
+    t0 = Clock::now();
+    const auto& ckpt = m.checkpoint;
+    HyMotionSampler sampler(*ckpt.dit, ckpt.pipeline, ckpt.config.pipeline);
+    SampleRequest sreq;
+    sreq.seeds = req.seeds;
+    sreq.duration_s = req.duration_s;
+    sreq.steps = req.steps;
+    sreq.cfg_scale = req.cfg_scale;
+    sreq.solver = req.solver;
+    sreq.cancel = cancel;
+    const double fps = ckpt.config.pipeline.fps;
+    sreq.on_step = [&](const SamplerStep& step) {
+        if (cb.progress) cb.progress(step.step, step.total);
+        if (!req.want_preview || !cb.preview || cancelled()) return;
+        const at::Tensor denorm =
+            denormalize(*step.x0_estimate, ckpt.pipeline.mean, ckpt.pipeline.std);
+        auto clips = decode_preview_clips(denorm, req.seeds, fps);
+        if (clips)
+            cb.preview(step.step, std::make_shared<const std::vector<MotionClip>>(std::move(*clips)));
+        else
+            log->warn("preview decode failed: {}", clips.error().describe());
+    };
+    auto sampled = sampler.sample(text, sreq);
+    if (!sampled) return sampled.error();
+    result.timings.sample_s = seconds_since(t0);
+    result.timings.dit_evaluations = sampled->dit_evaluations;
+    if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
+
+    phase(Phase::Decoding);
+    t0 = Clock::now();
+    ClipDecodeOptions decode;
+    decode.fps = fps;
+    decode.smooth = req.post.smooth || req.quality_mode;
+    decode.ground = req.post.ground || req.quality_mode;
+    decode.body = body ? &*body : nullptr;
+    auto clips = decode_clips(sampled->latent_denorm, req.seeds, decode);
+    if (!clips) return clips.error();
+    result.clips = std::move(*clips);
+    result.timings.decode_s = seconds_since(t0);
+    result.timings.total_s = seconds_since(t_start);
+    log->info("generated {} clip(s) of {} frames in {:.2f} s", result.clips.size(),
+              result.clips.front().frames(), result.timings.total_s);
+    return result;
+}
+
+}  // namespace kinema

@@ -1,0 +1,129 @@
+#include "core/engine/model_registry.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/engine/debug_text_conditioner.h"
+#include "core/io/model_config_reader.h"
+#include "core/model_paths.h"
+
+namespace kinema {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kDebugRandom = "debug-random";
+
+uint64_t file_size_or_zero(const fs::path& p) {
+    std::error_code ec;
+    const auto n = fs::file_size(p, ec);
+    return ec ? 0 : static_cast<uint64_t>(n);
+}
+
+fs::path weights_file(const fs::path& folder) {
+    if (fs::exists(folder / "latest.ckpt")) return folder / "latest.ckpt";
+    return folder / "model.safetensors";
+}
+
+// A HY-Motion folder -> its ModelInfo; the id comes from the config's width (the two releases).
+ModelInfo hymotion_info(const fs::path& folder) {
+    ModelInfo info;
+    info.kind = "hymotion";
+    info.folder = folder;
+    info.weight_bytes = file_size_or_zero(weights_file(folder));
+    auto config = read_model_config(folder / "config.yml");
+    if (!config) {
+        info.id = "hymotion:" + folder.filename().string();
+        info.display_name = folder.filename().string();
+        info.unavailable_reason = config.error().describe();
+        return info;
+    }
+    const int64_t width = config->config.network.feat_dim;
+    if (width == 1280 && config->config.network.num_layers == 27) {
+        info.id = "hy-motion-1.0";
+        info.display_name = "HY-Motion-1.0";
+    } else if (width == 1024 && config->config.network.num_layers == 18) {
+        info.id = "hy-motion-1.0-lite";
+        info.display_name = "HY-Motion-1.0-Lite";
+    } else {
+        info.id = "hymotion:" + folder.filename().string();
+        info.display_name = folder.filename().string();
+    }
+    info.available = true;
+    return info;
+}
+
+}  // namespace
+
+ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs) : extra_dirs_(std::move(extra_dirs)) {}
+
+HyMotionConfig ModelRegistry::debug_random_config() {
+    HyMotionConfig c;
+    c.network.feat_dim = 128;
+    c.network.num_heads = 2;
+    c.network.num_layers = 6;
+    c.network.ctxt_input_dim = 64;
+    c.network.vtxt_input_dim = 32;
+    return c;
+}
+
+std::vector<ModelInfo> ModelRegistry::list() const {
+    std::vector<ModelInfo> out;
+    ModelInfo debug;
+    debug.id = kDebugRandom;
+    debug.display_name = "Debug (random weights)";
+    debug.kind = "debug-random";
+    debug.available = true;
+    out.push_back(debug);
+
+    auto roots = model_search_roots();
+    for (const auto& dir : extra_dirs_) roots.push_back({dir, "user"});
+    for (const auto& found : scan_models(roots)) {
+        if (found.kind != "hymotion-ckpt" && found.kind != "hymotion-safetensors") continue;
+        auto info = hymotion_info(found.folder);
+        const bool dup = std::any_of(out.begin(), out.end(),
+                                     [&](const ModelInfo& m) { return m.id == info.id; });
+        if (!dup) out.push_back(std::move(info));
+    }
+    return out;
+}
+
+Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(const std::string& id,
+                                                         const BindOptions& bind) const {
+    auto model = std::make_unique<LoadedModel>();
+    if (id == kDebugRandom) {
+        const auto config = debug_random_config();
+        auto ckpt = random_hymotion_checkpoint(config, /*seed=*/0, bind);
+        if (!ckpt) return ckpt.error();
+        // Centre the random latent on the rest pose so the skeleton stays human-shaped: identity
+        // rot6d [1, 0, 0, 1, 0, 0] per joint, small spread.
+        at::Tensor mean = at::zeros({config.network.input_dim});
+        for (int64_t j = 0; j < 22; ++j) {
+            mean[3 + 6 * j] = 1.0;
+            mean[3 + 6 * j + 3] = 1.0;
+        }
+        ckpt->pipeline.mean = mean;
+        ckpt->pipeline.std = at::full({config.network.input_dim}, 0.08);
+        model->checkpoint = std::move(*ckpt);
+        model->text = std::make_unique<DebugTextConditioner>(config.network.ctxt_input_dim,
+                                                             config.network.vtxt_input_dim, 128);
+        model->info = list().front();
+        return model;
+    }
+    for (auto& info : list()) {
+        if (info.id != id) continue;
+        if (!info.available) return make_error(ErrorKind::BadModelFile, info.unavailable_reason);
+        CheckpointLoadOptions options;
+        options.bind = bind;
+        auto ckpt = load_hymotion_checkpoint(weights_file(info.folder), info.folder / "config.yml",
+                                             options);
+        if (!ckpt) return ckpt.error();
+        model->checkpoint = std::move(*ckpt);
+        model->info = std::move(info);
+        return model;
+    }
+    return make_error(ErrorKind::InvalidRequest, "unknown model '" + id + "'");
+}
+
+}  // namespace kinema

@@ -1,0 +1,43 @@
+// ModelRegistry: which models the engine can run and how to load them. Built-in: "debug-random"
+// (random weights, always available) and "kinema-tiny" (the embedded model, when its folder is
+// installed); discovered: HY-Motion-1.0 / Lite folders (config.yml + latest.ckpt or
+// model.safetensors) under the model search roots (core/model_paths.h) and the user's folders.
+// Thread: engine worker only. Loading reads files on the calling thread.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/model/hymotion_checkpoint.h"
+#include "core/text/text_conditioner.h"
+
+namespace kinema {
+
+// A model ready to sample: the DiT + pipeline tensors, and its text conditioner (null for
+// HY-Motion until the Qwen3 + CLIP encoders are configured: requests must then carry features).
+struct LoadedModel {
+    ModelInfo info;
+    HyMotionCheckpoint checkpoint;
+    std::unique_ptr<TextConditioner> text;
+};
+
+class ModelRegistry {
+public:
+    explicit ModelRegistry(std::vector<std::filesystem::path> extra_dirs);
+
+    // Re-scans the search roots every call (cheap: directory listings only).
+    std::vector<ModelInfo> list() const;
+
+    // NotFound-style InvalidRequest for unknown ids; the model's own typed error otherwise.
+    Result<std::unique_ptr<LoadedModel>> load(const std::string& id, const BindOptions& bind) const;
+
+    static HyMotionConfig debug_random_config();
+
+private:
+    std::vector<std::filesystem::path> extra_dirs_;
+};
+
+}  // namespace kinema
