@@ -26,7 +26,8 @@ std::vector<Token> tokenize(std::string_view text) {
             continue;
         }
         const size_t start = i;
-        while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])))
+            ++i;
         tokens.push_back({text.substr(start, i - start), line});
     }
     return tokens;
@@ -67,7 +68,8 @@ public:
         a.local_rotations.reserve(static_cast<size_t>(L * J));
         std::vector<double> values(channels_.size());
         for (int64_t f = 0; f < L; ++f) {
-            for (double& v : values) KINEMA_TRY_STATUS(number(v));
+            for (double& v : values)
+                KINEMA_TRY_STATUS(number(v));
             size_t c = 0;
             for (int j = 0; j < J; ++j) {
                 Vec3 pos = a.offsets_m[j];
@@ -208,7 +210,8 @@ Result<BvhClip> read_bvh(const std::filesystem::path& path, double scale_to_m) {
     buffer << in.rdbuf();
     if (in.bad()) return make_error(ErrorKind::Io, "cannot read " + path.string());
     auto clip = parse_bvh(buffer.str(), scale_to_m);
-    if (!clip.ok()) return make_error(clip.error().kind, path.string() + ": " + clip.error().message);
+    if (!clip.ok())
+        return make_error(clip.error().kind, path.string() + ": " + clip.error().message);
     return clip;
 }
 

@@ -17,7 +17,7 @@
 namespace kinema {
 
 struct BvhClip {
-    SkeletalAnimation animation;           // lengths multiplied by `scale_to_m`
+    SkeletalAnimation animation;              // lengths multiplied by `scale_to_m`
     std::vector<EulerOrder> rotation_orders;  // J: each joint's rotation channel order
     double frame_time_s = 0;
 };

@@ -30,8 +30,8 @@ Result<SkeletalAnimation> resample_animation(const SkeletalAnimation& in, double
             if (t < 1e-12) {
                 out.rotation(k, j) = in.rotation(f0, j);
             } else {
-                const Quat q = quat_slerp(mat_to_quat(in.rotation(f0, j)),
-                                          mat_to_quat(in.rotation(f1, j)), t);
+                const Quat q =
+                    quat_slerp(mat_to_quat(in.rotation(f0, j)), mat_to_quat(in.rotation(f1, j)), t);
                 out.rotation(k, j) = quat_to_mat(q);
             }
         }

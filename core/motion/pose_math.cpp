@@ -6,7 +6,9 @@
 
 namespace kinema {
 
-double norm(const Vec3& a) { return std::sqrt(dot(a, a)); }
+double norm(const Vec3& a) {
+    return std::sqrt(dot(a, a));
+}
 
 Vec3 normalized(const Vec3& a, const Vec3& fallback) {
     const double n = norm(a);
@@ -26,14 +28,19 @@ Vec3 mat_vec(const Mat3& m, const Vec3& v) {
             m[6] * v[0] + m[7] * v[1] + m[8] * v[2]};
 }
 
-Mat3 transpose(const Mat3& m) { return {m[0], m[3], m[6], m[1], m[4], m[7], m[2], m[5], m[8]}; }
+Mat3 transpose(const Mat3& m) {
+    return {m[0], m[3], m[6], m[1], m[4], m[7], m[2], m[5], m[8]};
+}
 
 Mat3 axis_rotation(int axis, double angle_rad) {
     const double c = std::cos(angle_rad), s = std::sin(angle_rad);
     switch (axis) {
-        case 0: return {1, 0, 0, 0, c, -s, 0, s, c};
-        case 1: return {c, 0, s, 0, 1, 0, -s, 0, c};
-        default: return {c, -s, 0, s, c, 0, 0, 0, 1};
+        case 0:
+            return {1, 0, 0, 0, c, -s, 0, s, c};
+        case 1:
+            return {c, 0, s, 0, 1, 0, -s, 0, c};
+        default:
+            return {c, -s, 0, s, c, 0, 0, 0, 1};
     }
 }
 
@@ -78,7 +85,8 @@ Quat mat_to_quat(const Mat3& m) {
     }
     q = quat_normalized(q);
     if (q[0] < 0)
-        for (double& v : q) v = -v;
+        for (double& v : q)
+            v = -v;
     return q;
 }
 
@@ -101,7 +109,8 @@ Quat quat_slerp(const Quat& a, Quat b, double t) {
     double d = a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
     if (d < 0) {
         d = -d;
-        for (double& v : b) v = -v;
+        for (double& v : b)
+            v = -v;
     }
     double wa = 1 - t, wb = t;
     if (d < 0.9999995) {
@@ -109,16 +118,16 @@ Quat quat_slerp(const Quat& a, Quat b, double t) {
         wa = std::sin((1 - t) * theta) / s;
         wb = std::sin(t * theta) / s;
     }
-    return quat_normalized(
-        {wa * a[0] + wb * b[0], wa * a[1] + wb * b[1], wa * a[2] + wb * b[2], wa * a[3] + wb * b[3]});
+    return quat_normalized({wa * a[0] + wb * b[0], wa * a[1] + wb * b[1], wa * a[2] + wb * b[2],
+                            wa * a[3] + wb * b[3]});
 }
 
 Result<EulerOrder> parse_euler_order(const std::string& text) {
     EulerOrder order{};
     bool seen[3] = {false, false, false};
     if (text.size() != 3)
-        return make_error(ErrorKind::InvalidRequest, "rotation order '" + text +
-                                                         "' is not a permutation of XYZ");
+        return make_error(ErrorKind::InvalidRequest,
+                          "rotation order '" + text + "' is not a permutation of XYZ");
     for (int i = 0; i < 3; ++i) {
         const int axis = std::toupper(static_cast<unsigned char>(text[i])) - 'X';
         if (axis < 0 || axis > 2 || seen[axis])
@@ -132,7 +141,8 @@ Result<EulerOrder> parse_euler_order(const std::string& text) {
 
 std::string euler_order_name(const EulerOrder& order) {
     std::string s;
-    for (int a : order) s += static_cast<char>('X' + a);
+    for (int a : order)
+        s += static_cast<char>('X' + a);
     return s;
 }
 
@@ -163,7 +173,8 @@ Vec3 mat_to_euler_near(const Mat3& m, const EulerOrder& order, const Vec3& previ
     const Vec3 e = mat_to_euler(m, order);
     const Vec3 alt = {e[0] + kPi, kPi - e[1], e[2] + kPi};
     auto unwrap = [&](Vec3 v) {
-        for (int n = 0; n < 3; ++n) v[n] += 2 * kPi * std::round((previous[n] - v[n]) / (2 * kPi));
+        for (int n = 0; n < 3; ++n)
+            v[n] += 2 * kPi * std::round((previous[n] - v[n]) / (2 * kPi));
         return v;
     };
     const Vec3 a = unwrap(e), b = unwrap(alt);

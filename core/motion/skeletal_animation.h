@@ -19,7 +19,7 @@ namespace kinema {
 struct SkeletalAnimation {
     std::vector<std::string> names;  // J joint names
     std::vector<int> parents;        // J, parents[0] = -1, parents[j] < j
-    std::vector<Vec3> offsets_m;     // J rest offsets from the parent; the root's is its rest position
+    std::vector<Vec3> offsets_m;  // J rest offsets from the parent; the root's is its rest position
     // J optional end-site offsets (BVH "End Site"), relative to the joint; used for bone tails.
     std::vector<std::optional<Vec3>> end_sites_m;
     double fps = 30.0;

@@ -1,0 +1,28 @@
+// Kinema's own mannequin: one capsule per bone (parent joint -> joint, and joint -> end for the
+// leaves: head, hands, feet, finger tips), generated from the skeleton's rest pose and rigidly
+// skinned to the bone's joint. It is our asset, unlike the Tencent wooden boy.
+// Units: metres, Y-up, rest pose. Triangles are counter-clockwise seen from outside.
+// Thread safety: pure function.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/motion/skeletal_animation.h"
+
+namespace kinema {
+
+struct MannequinMesh {
+    std::vector<Vec3> positions;                  // V, rest pose
+    std::vector<Vec3> normals;                    // V, unit length
+    std::vector<std::array<uint16_t, 4>> joints;  // V, skin joint indices (first one weighted)
+    std::vector<std::array<float, 4>> weights;    // V, (1, 0, 0, 0)
+    std::vector<uint32_t> indices;                // 3 per triangle
+};
+
+// Capsule radius per bone: a fraction of the bone length, clamped to [5 mm, 6 cm].
+MannequinMesh build_mannequin(const SkeletalAnimation& skeleton, int segments = 12,
+                              int rings_per_cap = 4);
+
+}  // namespace kinema
