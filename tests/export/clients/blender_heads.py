@@ -79,14 +79,14 @@ if "--render" in options:
     floor_mat = bpy.data.materials.new("Floor")
     floor_mat.diffuse_color = (0.35, 0.37, 0.4, 1)
     floor_mat.use_nodes = True
-    floor_mat.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value = (0.3, 0.32, 0.36, 1)
+    floor_mat.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value = (0.12, 0.14, 0.18, 1)
     bpy.context.object.data.materials.append(floor_mat)
     bpy.ops.object.light_add(type="SUN", location=(0, 0, 10), rotation=(0.6, 0.2, 0.8))
     bpy.context.object.data.energy = 4
-    cam_loc = centre + Vector((2.6, -3.6, 0.6))
+    cam_loc = Vector((centre.x + 3.2, centre.y - 4.6, 1.6))
     bpy.ops.object.camera_add(location=cam_loc)
     cam = bpy.context.object
-    direction = (centre + Vector((0, 0, 0.1))) - cam_loc
+    direction = Vector((centre.x, centre.y, 0.85)) - cam_loc
     cam.rotation_euler = direction.to_track_quat("-Z", "Y").to_euler()
     scene.camera = cam
     world = bpy.data.worlds.new("World")
@@ -96,7 +96,9 @@ if "--render" in options:
     scene.world = world
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
-    scene.cycles.samples = 24
+    scene.cycles.samples = 32
+    scene.cycles.use_denoising = False
+    scene.render.film_transparent = False
     scene.render.resolution_x = 960
     scene.render.resolution_y = 720
     scene.render.filepath = options["--render"]
