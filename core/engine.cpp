@@ -20,21 +20,30 @@ namespace fs = std::filesystem;
 
 const char* phase_name(Phase phase) {
     switch (phase) {
-        case Phase::Loading: return "loading";
-        case Phase::EncodingText: return "encoding";
-        case Phase::Sampling: return "sampling";
-        case Phase::Decoding: return "decoding";
-        case Phase::Exporting: return "exporting";
+        case Phase::Loading:
+            return "loading";
+        case Phase::EncodingText:
+            return "encoding";
+        case Phase::Sampling:
+            return "sampling";
+        case Phase::Decoding:
+            return "decoding";
+        case Phase::Exporting:
+            return "exporting";
     }
     return "?";
 }
 
 const char* precision_name(PrecisionProfile precision) {
     switch (precision) {
-        case PrecisionProfile::Auto: return "auto";
-        case PrecisionProfile::Fp32: return "fp32";
-        case PrecisionProfile::Bf16: return "bf16";
-        case PrecisionProfile::Fp16: return "fp16";
+        case PrecisionProfile::Auto:
+            return "auto";
+        case PrecisionProfile::Fp32:
+            return "fp32";
+        case PrecisionProfile::Bf16:
+            return "bf16";
+        case PrecisionProfile::Fp16:
+            return "fp16";
     }
     return "?";
 }
@@ -95,10 +104,11 @@ struct Engine::Impl {
     ModelRegistry registry;
     std::unique_ptr<LoadedModel> model;  // the one loaded model (staged: one at a time)
     std::optional<WoodenBody> body;
-    std::string body_for_model;          // model id `body` was searched for
+    std::string body_for_model;  // model id `body` was searched for
 
     explicit Impl(const EngineOptions& o)
-        : options(o), log(make_logger({.name = "engine", .console = false})),
+        : options(o),
+          log(make_logger({.name = "engine", .console = false})),
           registry(o.extra_model_dirs) {}
 
     Result<LoadedModel*> ensure_model(const std::string& id) {
@@ -129,7 +139,9 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
     }
 }
 
-std::vector<ModelInfo> Engine::models() const { return impl_->registry.list(); }
+std::vector<ModelInfo> Engine::models() const {
+    return impl_->registry.list();
+}
 
 void Engine::unload_all() {
     impl_->model.reset();
@@ -183,8 +195,9 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     } else {
         if (!m.text)
             return make_error(ErrorKind::InvalidRequest,
-                              m.info.display_name + " has no text encoder configured: pass "
-                                                    "precomputed text features");
+                              m.info.display_name +
+                                  " has no text encoder configured: pass "
+                                  "precomputed text features");
         auto encoded = m.text->encode(req.prompt, cancel);
         if (!encoded) return encoded.error();
         text = std::move(*encoded);
@@ -211,7 +224,8 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
             denormalize(*step.x0_estimate, ckpt.pipeline.mean, ckpt.pipeline.std);
         auto clips = decode_preview_clips(denorm, req.seeds, fps);
         if (clips)
-            cb.preview(step.step, std::make_shared<const std::vector<MotionClip>>(std::move(*clips)));
+            cb.preview(step.step,
+                       std::make_shared<const std::vector<MotionClip>>(std::move(*clips)));
         else
             log->warn("preview decode failed: {}", clips.error().describe());
     };

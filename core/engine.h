@@ -58,7 +58,7 @@ struct GenerationCallbacks {
 
 struct GenerationRequest {
     std::string prompt;
-    double duration_s = 5.0;    // 0.5 .. 12 in the UI; the engine clamps frames to [20, 360]
+    double duration_s = 5.0;  // 0.5 .. 12 in the UI; the engine clamps frames to [20, 360]
     int64_t steps = 50;
     double cfg_scale = 5.0;
     std::vector<int64_t> seeds{0};  // one sample per seed, batched
@@ -90,22 +90,22 @@ struct MotionResult {
 };
 
 struct ModelInfo {
-    std::string id;            // "hy-motion-1.0", "hy-motion-1.0-lite", "kinema-tiny", ...
+    std::string id;  // "hy-motion-1.0", "hy-motion-1.0-lite", "kinema-tiny", ...
     std::string display_name;
-    std::string kind;          // "hymotion", "kinema-tiny", "debug-random"
+    std::string kind;              // "hymotion", "kinema-tiny", "debug-random"
     std::filesystem::path folder;  // empty for built-in models
     bool available = false;
     std::string unavailable_reason;
-    uint64_t weight_bytes = 0;     // DiT + pipeline tensors as stored
+    uint64_t weight_bytes = 0;               // DiT + pipeline tensors as stored
     std::vector<std::string> known_actions;  // kinema-tiny: what it was trained on
 };
 
 struct EngineOptions {
     std::vector<std::filesystem::path> extra_model_dirs;  // folders the user added
-    std::filesystem::path cache_dir;   // embedding cache; empty: $XDG_CACHE_HOME/kinema
+    std::filesystem::path cache_dir;        // embedding cache; empty: $XDG_CACHE_HOME/kinema
     std::filesystem::path body_assets_dir;  // wooden-boy dump_wooden folder; empty: search
-    int threads = 0;                   // intra-op threads; 0: libtorch default
-    std::string device = "auto";       // "auto", "cpu", "cuda"
+    int threads = 0;                        // intra-op threads; 0: libtorch default
+    std::string device = "auto";            // "auto", "cpu", "cuda"
 };
 
 class Engine {

@@ -65,20 +65,22 @@ Result<std::vector<MotionClip>> decode_clips(const at::Tensor& latent_denorm,
         if (!options.ground) {
             auto posed = forward_kinematics(Skeleton::builtin(), rot6d_to_matrix(decoded.rot6d));
             if (!posed) return posed.error();
-            return split(decoded.rot6d, decoded.transl,
-                         posed->joints + decoded.transl.unsqueeze(2), seeds, options.fps);
+            return split(decoded.rot6d, decoded.transl, posed->joints + decoded.transl.unsqueeze(2),
+                         seeds, options.fps);
         }
         auto grounded = options.body ? ground_motion(decoded, *options.body)
                                      : ground_motion_skeleton_only(decoded);
         if (!grounded) return grounded.error();
         return split(decoded.rot6d, grounded->transl, grounded->joints_world, seeds, options.fps);
     } catch (const c10::Error& e) {
-        return make_error(ErrorKind::Internal, std::string("decode failed: ") + e.what_without_backtrace());
+        return make_error(ErrorKind::Internal,
+                          std::string("decode failed: ") + e.what_without_backtrace());
     }
 }
 
 Result<std::vector<MotionClip>> decode_preview_clips(const at::Tensor& latent_denorm,
-                                                     const std::vector<int64_t>& seeds, double fps) {
+                                                     const std::vector<int64_t>& seeds,
+                                                     double fps) {
     KINEMA_TRY_STATUS(check_latent(latent_denorm, seeds));
     try {
         const at::Tensor l = latent_denorm.to(at::kCPU, at::kFloat);
@@ -90,7 +92,8 @@ Result<std::vector<MotionClip>> decode_preview_clips(const at::Tensor& latent_de
         if (!posed) return posed.error();
         return split(rot6d, transl, posed->joints + transl.unsqueeze(2), seeds, fps);
     } catch (const c10::Error& e) {
-        return make_error(ErrorKind::Internal, std::string("preview decode failed: ") + e.what_without_backtrace());
+        return make_error(ErrorKind::Internal,
+                          std::string("preview decode failed: ") + e.what_without_backtrace());
     }
 }
 

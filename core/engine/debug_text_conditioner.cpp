@@ -55,10 +55,12 @@ Result<TextFeatures> DebugTextConditioner::encode(const std::string& prompt,
         if (words.empty()) words.push_back("<empty>");
         if (static_cast<int64_t>(words.size()) > max_tokens_) words.resize(max_tokens_);
         std::vector<at::Tensor> rows;
-        for (const auto& w : words) rows.push_back(seeded_vector(fnv1a(w), ctxt_dim_));
+        for (const auto& w : words)
+            rows.push_back(seeded_vector(fnv1a(w), ctxt_dim_));
         TextFeatures f;
         f.ctxt = at::stack(rows, 0).unsqueeze(0);
-        f.vtxt = seeded_vector(fnv1a(prompt) ^ 0x9e3779b97f4a7c15ull, vtxt_dim_).view({1, 1, vtxt_dim_});
+        f.vtxt =
+            seeded_vector(fnv1a(prompt) ^ 0x9e3779b97f4a7c15ull, vtxt_dim_).view({1, 1, vtxt_dim_});
         f.ctxt_length = at::full({1}, static_cast<int64_t>(rows.size()), at::kLong);
         return f;
     } catch (const c10::Error& e) {

@@ -16,7 +16,8 @@ public:
     DebugTextConditioner(int64_t ctxt_dim, int64_t vtxt_dim, int64_t max_tokens);
 
     std::string cache_key() const override;
-    Result<TextFeatures> encode(const std::string& prompt, const std::atomic<bool>* cancel) override;
+    Result<TextFeatures> encode(const std::string& prompt,
+                                const std::atomic<bool>* cancel) override;
     uint64_t resident_bytes() const override { return 0; }
     void release() override {}
 

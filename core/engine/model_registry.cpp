@@ -56,7 +56,8 @@ ModelInfo hymotion_info(const fs::path& folder) {
 
 }  // namespace
 
-ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs) : extra_dirs_(std::move(extra_dirs)) {}
+ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs)
+    : extra_dirs_(std::move(extra_dirs)) {}
 
 HyMotionConfig ModelRegistry::debug_random_config() {
     HyMotionConfig c;
@@ -78,7 +79,8 @@ std::vector<ModelInfo> ModelRegistry::list() const {
     out.push_back(debug);
 
     auto roots = model_search_roots();
-    for (const auto& dir : extra_dirs_) roots.push_back({dir, "user"});
+    for (const auto& dir : extra_dirs_)
+        roots.push_back({dir, "user"});
     for (const auto& found : scan_models(roots)) {
         if (found.kind != "hymotion-ckpt" && found.kind != "hymotion-safetensors") continue;
         auto info = hymotion_info(found.folder);

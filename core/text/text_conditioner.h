@@ -23,7 +23,8 @@ public:
 
     // Features for `prompt` with leading dim 1: vtxt (1,1,Cv), ctxt (1,Lt,Cc), ctxt_length (1,).
     // Cancelled when *cancel becomes true (polled between layers).
-    virtual Result<TextFeatures> encode(const std::string& prompt, const std::atomic<bool>* cancel) = 0;
+    virtual Result<TextFeatures> encode(const std::string& prompt,
+                                        const std::atomic<bool>* cancel) = 0;
 
     // Bytes of weights this conditioner holds in memory now (0 when released).
     virtual uint64_t resident_bytes() const = 0;
