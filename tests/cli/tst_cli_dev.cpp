@@ -1,0 +1,133 @@
+// kinema-cli dev dit-forward / dev sample / generate as separate processes, on the official
+// fixtures: the commands the held-out fixtures are checked through.
+#include <ATen/ATen.h>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/io/state_dict_loader.h"
+
+using namespace kinema;
+
+namespace {
+
+const QString kCli = QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli");
+const QString kFix = QStringLiteral(KINEMA_TEST_FIXTURES "/hymotion/");
+const QString kWooden = QStringLiteral(KINEMA_TEST_FIXTURES "/motion/wooden");
+
+struct Run {
+    int exit_code = -1;
+    QByteArray out, err;
+};
+
+Run run_cli(const QStringList& args) {
+    QProcess p;
+    p.start(kCli, args);
+    Run r;
+    if (!p.waitForFinished(300000)) return r;
+    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+double max_abs(const at::Tensor& a, const at::Tensor& b) {
+    if (a.sizes() != b.sizes()) return 1e30;
+    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+}  // namespace
+
+class TestCliDev : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    QString path(const char* name) const { return QDir(tmp_.path()).filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(QFile::exists(kCli), qPrintable(kCli + " is not built")); }
+
+    void ditForwardMatchesOfficial() {
+        const auto r = run_cli({"dev", "dit-forward", "--weights", kFix + "dit_a.safetensors",
+                                "--config", kFix + "dit_a.json", "--inputs",
+                                kFix + "dit_a.safetensors", "--out", path("fwd.safetensors")});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        auto out = load_state_dict(path("fwd.safetensors").toStdString());
+        auto ref = load_state_dict((kFix + "dit_a.safetensors").toStdString());
+        QVERIFY(out.ok() && ref.ok());
+        const double e = max_abs(out->at("out.velocity"), ref->at("out.velocity"));
+        qInfo("dit-forward max |err| %.3g", e);
+        QVERIFY(e <= 3e-5);
+    }
+
+    // Every key of pipeline_a_body the command writes, at the fixture README's tolerances.
+    void sampleWithBodyMatchesOfficial() {
+        const auto r = run_cli({"dev",           "sample",
+                                "--weights",     kFix + "dit_a.safetensors",
+                                "--config",      kFix + "dit_a.json",
+                                "--inputs",      kFix + "pipeline_a.safetensors",
+                                "--steps",       "6",
+                                "--cfg",         "5",
+                                "--seeds",       "0,7",
+                                "--duration",    "2",
+                                "--body-assets", kWooden,
+                                "--out",         path("sample.safetensors")});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        auto out = load_state_dict(path("sample.safetensors").toStdString());
+        auto body = load_state_dict((kFix + "pipeline_a_body.safetensors").toStdString());
+        auto pipe = load_state_dict((kFix + "pipeline_a.safetensors").toStdString());
+        QVERIFY(out.ok() && body.ok() && pipe.ok());
+        const std::vector<std::pair<std::string, double>> from_pipe = {
+            {"noise", 0.0}, {"traj.x_after_step", 3e-5}, {"latent", 3e-5}};
+        const std::vector<std::pair<std::string, double>> from_body = {
+            {"latent_denorm", 7e-6},
+            {"rot6d", 2e-6},
+            {"root_rotations_mat", 2e-6},
+            {"transl", 5e-6},
+            {"transl_before_ground", 4e-6},
+            {"keypoints3d", 5e-6},
+            {"min_y", 2e-6},
+            {"lbs.frame_min_y", 5e-6},
+            {"npz.poses", 3e-6},
+            {"npz.trans", 5e-6},
+            {"npz.Rh", 3e-6},
+            {"npz.betas", 0.0}};
+        for (const auto& [set, ref] :
+             {std::make_pair(&from_pipe, &*pipe), std::make_pair(&from_body, &*body)}) {
+            for (const auto& [key, tol] : *set) {
+                QVERIFY2(out->count(key), key.c_str());
+                const double e = max_abs(out->at(key), ref->at(key));
+                qInfo("%-22s max |err| %.3g (tol %.1g)", key.c_str(), e, tol);
+                QVERIFY2(e <= tol, key.c_str());
+            }
+        }
+    }
+
+    void generateDebugModelReportsJson() {
+        const auto r =
+            run_cli({"generate", "--model", "debug-random", "--prompt", "a person jumps",
+                     "--duration", "2", "--steps", "4", "--seeds", "1,2", "--json", "-q"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        const auto doc = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(doc["clips"].toArray().size(), 2);
+        QCOMPARE(doc["clips"].toArray()[0].toObject()["frames"].toInt(), 60);
+        QCOMPARE(doc["dit_evaluations"].toInt(), 4);
+    }
+
+    void badRequestsExitWithTypedErrors() {
+        auto r = run_cli(
+            {"generate", "--model", "debug-random", "--prompt", "x", "--duration", "99", "--json"});
+        QCOMPARE(r.exit_code, 2);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["error"].toObject()["kind"].toString(),
+                 QStringLiteral("InvalidRequest"));
+        r = run_cli({"generate", "--model", "debug-random", "--prompt", "x", "--seeds", "1,zz"});
+        QCOMPARE(r.exit_code, 2);
+        QVERIFY(r.err.contains("zz"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliDev)
+#include "tst_cli_dev.moc"
