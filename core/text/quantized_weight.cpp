@@ -71,7 +71,7 @@ Result<QuantizedWeight> QuantizedWeight::quantize(const at::Tensor& weight,
                                              .clamp_(0, 15)
                                              .to(at::kByte)
                                              .view({q.out_, padded / 2, 2});
-                q.data_ = (codes.select(2, 0) | (codes.select(2, 1) << 4)).contiguous();
+                q.data_ = codes.select(2, 0).add(codes.select(2, 1).mul(16)).contiguous();
                 q.scale_ = scale.contiguous();
                 q.offset_ = lo.contiguous();
                 break;
