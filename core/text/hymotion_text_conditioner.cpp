@@ -80,10 +80,11 @@ Result<TextFeatures> HyMotionTextConditioner::encode(const std::string& prompt,
             on_layer = [this](int64_t d, int64_t t) {
                 options_.on_progress(TextStage::EncodingQwen, d, t);
             };
-        auto hidden = qwen_->forward(ids, mask, cancel, on_layer);
+        auto hidden = qwen_->forward(ids, mask, cancel, on_layer, options_.qwen_device);
         if (!hidden) return hidden.error();
         TextFeatures f;
-        f.ctxt = hidden->narrow(1, prompt_->crop_start(), prompt_->max_length_llm()).contiguous();
+        f.ctxt =
+            hidden->narrow(1, prompt_->crop_start(), prompt_->max_length_llm()).cpu().contiguous();
         f.ctxt_length = at::tensor({input.ctxt_length}, at::TensorOptions().dtype(at::kLong));
 
         if (options_.on_progress) options_.on_progress(TextStage::EncodingClip, 0, 1);

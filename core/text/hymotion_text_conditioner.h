@@ -34,6 +34,9 @@ struct HyMotionTextOptions {
     WeightPrecision precision = WeightPrecision::BF16;  // Qwen3 linear weights (CLIP is float32)
     int64_t max_length_llm = 128;       // text_encoder_cfg.max_length_llm of the model config
     std::filesystem::path quant_cache;  // optional, see Qwen3LoadOptions::quant_cache
+    // Where Qwen3 runs (weights stay in host memory and stream per layer; see
+    // Qwen3Encoder::forward). CLIP runs on the CPU. Features are returned on the CPU.
+    at::Device qwen_device = at::Device(at::kCPU);
     // (stage, done, total) after each layer; owned by the conditioner's creator.
     std::function<void(TextStage, int64_t, int64_t)> on_progress;
 };

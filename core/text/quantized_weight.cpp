@@ -130,20 +130,23 @@ Result<QuantizedWeight> QuantizedWeight::from_parts(WeightPrecision precision, i
     return q;
 }
 
-at::Tensor QuantizedWeight::dequantize() const {
+at::Tensor QuantizedWeight::dequantize(std::optional<at::Device> device) const {
+    const at::Device where = device.value_or(data_.device());
+    auto on = [&](const at::Tensor& t) { return t.defined() ? t.to(where) : t; };
+    const at::Tensor data = on(data_), scale = on(scale_), offset = on(offset_);
     switch (precision_) {
         case WeightPrecision::F32:
         case WeightPrecision::BF16:
-            return data_.to(at::kFloat);
+            return data.to(at::kFloat);
         case WeightPrecision::Int8:
-            return data_.to(at::kFloat).mul_(scale_.unsqueeze(1));
+            return data.to(at::kFloat).mul_(scale.unsqueeze(1));
         case WeightPrecision::Int4: {
-            const int64_t groups = scale_.size(1);
+            const int64_t groups = scale.size(1);
             const at::Tensor codes =
-                at::stack({at::bitwise_and(data_, 15), at::__rshift__(data_, 4)}, 2)
+                at::stack({at::bitwise_and(data, 15), at::__rshift__(data, 4)}, 2)
                     .view({out_, groups, kInt4GroupSize})
                     .to(at::kFloat);
-            at::Tensor w = codes.mul_(scale_.unsqueeze(2)).add_(offset_.unsqueeze(2));
+            at::Tensor w = codes.mul_(scale.unsqueeze(2)).add_(offset.unsqueeze(2));
             w = w.view({out_, groups * kInt4GroupSize});
             return groups * kInt4GroupSize == in_ ? w : w.narrow(1, 0, in_).contiguous();
         }
@@ -152,7 +155,7 @@ at::Tensor QuantizedWeight::dequantize() const {
 }
 
 at::Tensor QuantizedWeight::linear(const at::Tensor& x) const {
-    return at::linear(x.to(at::kFloat), dequantize());
+    return at::linear(x.to(at::kFloat), dequantize(x.device()));
 }
 
 uint64_t QuantizedWeight::size_bytes() const {

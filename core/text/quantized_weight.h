@@ -6,12 +6,15 @@
 //                 float32 scale and offset (out, G) for groups of 128 columns (G = ceil(in/128),
 //                 the last group zero-padded): w = code * scale + offset, asymmetric min/max.
 // linear() dequantises to float32 on the fly and computes x @ w^T in float32; nothing is cached,
-// so resident memory stays the stored form. Immutable after construction; thread-safe.
+// so resident memory stays the stored form. When x lives on another device (CUDA), the stored
+// form is copied there first and dequantised there (ATen ops), so int8/int4 also halve/quarter
+// the host-to-device traffic of streamed layers. Immutable after construction; thread-safe.
 #pragma once
 
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,8 +45,9 @@ public:
                                               int64_t in_features, at::Tensor data,
                                               at::Tensor scale, at::Tensor offset);
 
-    // The (out, in) float32 weight. Throws c10::Error on allocation failure (callers catch).
-    at::Tensor dequantize() const;
+    // The (out, in) float32 weight on `device` (default: where it is stored). Throws c10::Error
+    // on allocation failure (callers catch).
+    at::Tensor dequantize(std::optional<at::Device> device = std::nullopt) const;
     // x (..., in) float32 -> (..., out) float32. Throws like dequantize().
     at::Tensor linear(const at::Tensor& x) const;
 

@@ -106,20 +106,22 @@ Result<Qwen3Encoder> Qwen3Encoder::load(const fs::path& dir, const Qwen3LoadOpti
 
 Result<at::Tensor> Qwen3Encoder::forward(const at::Tensor& ids, const at::Tensor& attention_mask,
                                          const std::atomic<bool>* cancel,
-                                         const LayerProgress& on_layer) const {
+                                         const LayerProgress& on_layer, at::Device device) const {
     if (ids.dim() != 2 || attention_mask.sizes() != ids.sizes())
         return make_error(ErrorKind::InvalidRequest, "Qwen3: ids and mask must both be (B, L)");
     try {
-        const at::Tensor flat = ids.to(at::kLong).reshape({-1});
+        const at::Tensor flat = ids.to(at::kLong).cpu().reshape({-1});
         if (flat.numel() > 0 &&
             (flat.min().item<int64_t>() < 0 || flat.max().item<int64_t>() >= config_.vocab_size))
             return make_error(ErrorKind::InvalidRequest, "Qwen3: token id out of the vocabulary");
         at::Tensor hidden = embed_tokens_.index_select(0, flat)
                                 .to(at::kFloat)
-                                .view({ids.size(0), ids.size(1), config_.hidden_size});
-        const auto [cos, sin] =
-            qwen3_rope_tables(config_.head_dim, config_.rope_theta, ids.size(1));
-        const at::Tensor mask = qwen3_attention_mask(attention_mask);
+                                .view({ids.size(0), ids.size(1), config_.hidden_size})
+                                .to(device);
+        auto [cos, sin] = qwen3_rope_tables(config_.head_dim, config_.rope_theta, ids.size(1));
+        cos = cos.to(device);
+        sin = sin.to(device);
+        const at::Tensor mask = qwen3_attention_mask(attention_mask.cpu()).to(device);
         const int64_t n = static_cast<int64_t>(layers_.size());
         for (int64_t i = 0; i < n; ++i) {
             if (cancel && cancel->load())

@@ -49,10 +49,13 @@ public:
 
     // ids and attention_mask (B, L) integer (mask 1 = token, 0 = right padding). Positions are
     // 0..L-1 for every row, keys are masked by causality and padding (HF eager semantics), so
-    // padding never changes the rows of real tokens. Returns (B, L, hidden) float32.
+    // padding never changes the rows of real tokens. Returns (B, L, hidden) float32 on `device`:
+    // with a CUDA device the activations live there and each layer's stored weights are copied
+    // over and dequantised there while it runs (weights stay in host memory / the mapping).
     Result<at::Tensor> forward(const at::Tensor& ids, const at::Tensor& attention_mask,
                                const std::atomic<bool>* cancel = nullptr,
-                               const LayerProgress& on_layer = {}) const;
+                               const LayerProgress& on_layer = {},
+                               at::Device device = at::Device(at::kCPU)) const;
 
     const Qwen3Config& config() const { return config_; }
     WeightPrecision precision() const { return precision_; }

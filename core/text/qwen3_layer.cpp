@@ -43,7 +43,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> qwen3_layer_norms(cons
 at::Tensor qwen3_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
     const at::Tensor xf = x.to(at::kFloat);
     const at::Tensor variance = xf.pow(2).mean(-1, /*keepdim=*/true);
-    return weight * (xf * at::rsqrt(variance + eps));
+    return weight.to(xf.device()) * (xf * at::rsqrt(variance + eps));
 }
 
 std::pair<at::Tensor, at::Tensor> qwen3_rope_tables(int64_t head_dim, double theta,
