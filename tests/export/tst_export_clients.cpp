@@ -124,7 +124,8 @@ class TestExportClients : public QObject {
     }
 
     void check_blender(const QString& kind, const fs::path& input, double scale,
-                       const SkeletalAnimation& reference, const char* label) {
+                       const SkeletalAnimation& reference, const char* label,
+                       bool expect_mannequin = false) {
         if (test::blender_executable().isEmpty())
             QSKIP("Blender is not installed (apt-get install blender); Blender checks skipped");
         if (!fs::exists(input)) QSKIP("this format is not exported by this build");
@@ -135,6 +136,13 @@ class TestExportClients : public QObject {
               c.bones, static_cast<long long>(c.frames), c.max_mm);
         QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
         QVERIFY2(c.max_mm <= 1.0, qPrintable(QString("%1 mm > 1 mm").arg(c.max_mm)));
+        if (expect_mannequin) {
+            const double moved = report.value("mesh_motion_m", 0.0);
+            qInfo("Blender %s: mannequin %d vertices, moves up to %.3f m", label,
+                  report.value("mesh_vertices", 0), moved);
+            QCOMPARE(report.at("meshes").size(), size_t(1));
+            QVERIFY2(moved > 0.05, "the mannequin mesh does not follow the skeleton");
+        }
     }
 
     QString node_run(const QStringList& args) {
@@ -214,14 +222,14 @@ private Q_SLOTS:
 
     void blenderGlb() {
         check_blender("glb", file("clip52.glb"), 1.0, *animation_from_clip(clip_, 52),
-                      "GLB 52 + mannequin");
+                      "GLB 52 + mannequin", true);
         check_blender("glb", file("clip22_bare.glb"), 1.0, *animation_from_clip(clip_, 22),
                       "GLB 22");
     }
 
     void blenderFbx() {
         check_blender("fbx", file("clip52.fbx"), 1.0, *animation_from_clip(clip_, 52),
-                      "FBX 52 + mannequin");
+                      "FBX 52 + mannequin", true);
         check_blender("fbx", file("clip22_bare.fbx"), 1.0, *animation_from_clip(clip_, 22),
                       "FBX 22");
     }

@@ -63,10 +63,28 @@ for frame in range(start, end + 1):
     scene.frame_set(frame)
     heads.append([list(arm.matrix_world @ b.head) for b in arm.pose.bones])
 meshes = [o for o in scene.objects if o.type == "MESH"]
+
+
+def evaluated_vertices(obj, frame):
+    scene.frame_set(frame)
+    evaluated = obj.evaluated_get(bpy.context.evaluated_depsgraph_get())
+    mesh = evaluated.to_mesh()
+    coords = [evaluated.matrix_world @ v.co for v in mesh.vertices]
+    evaluated.to_mesh_clear()
+    return coords
+
+
+# How far the skinned mesh moves between the first and the middle frame (metres): > 0 proves the
+# mannequin is bound to the armature and animated.
+mesh_motion = 0.0
+for m in meshes:
+    a, b = evaluated_vertices(m, start), evaluated_vertices(m, (start + end) // 2)
+    mesh_motion = max([mesh_motion] + [(p - q).length for p, q in zip(a, b)])
 with _open(out, "w") as f:
     json.dump({"fps": scene.render.fps / scene.render.fps_base, "frame_start": start,
                "frame_end": end, "bones": names, "heads": heads,
-               "meshes": [m.name for m in meshes],
+               "meshes": [m.name for m in meshes], "mesh_motion_m": mesh_motion,
+               "mesh_vertices": sum(len(m.data.vertices) for m in meshes),
                "custom_properties": sorted(set(k for o in list(scene.objects) + [scene]
                                                for k in o.keys()))}, f)
 
