@@ -77,6 +77,21 @@ Status validate(const GenerationRequest& r) {
     return {};
 }
 
+// The DiT weight dtype for a request on this (CPU) build: Quality Mode and Auto run fp32.
+Result<at::ScalarType> dit_dtype(const GenerationRequest& r) {
+    if (r.quality_mode) return at::kFloat;
+    switch (r.precision) {
+        case PrecisionProfile::Auto:
+        case PrecisionProfile::Fp32:
+            return at::kFloat;
+        case PrecisionProfile::Bf16:
+            return at::kBFloat16;
+        case PrecisionProfile::Fp16:
+            return at::kHalf;
+    }
+    return make_error(ErrorKind::InvalidRequest, "unknown precision");
+}
+
 // The wooden-boy folder: the option, else next to a HY-Motion model (official layout), else none.
 std::optional<WoodenBody> find_body(const EngineOptions& options, const ModelInfo& model,
                                     spdlog::logger& log) {
@@ -111,10 +126,13 @@ struct Engine::Impl {
           log(make_logger({.name = "engine", .console = false})),
           registry(o.extra_model_dirs) {}
 
-    Result<LoadedModel*> ensure_model(const std::string& id) {
-        if (model && model->info.id == id) return model.get();
+    Result<LoadedModel*> ensure_model(const std::string& id, at::ScalarType dtype) {
+        if (model && model->info.id == id && model->checkpoint.dit->dtype() == dtype)
+            return model.get();
         model.reset();
-        auto loaded = registry.load(id, BindOptions{});
+        BindOptions bind;
+        bind.dtype = dtype;
+        auto loaded = registry.load(id, bind);
         if (!loaded) return loaded.error();
         model = std::move(*loaded);
         log->info("loaded model {}", id);
@@ -176,7 +194,9 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
 
     phase(Phase::Loading);
     auto t0 = Clock::now();
-    auto loaded = ensure_model(req.model_id);
+    auto dtype = dit_dtype(req);
+    if (!dtype) return dtype.error();
+    auto loaded = ensure_model(req.model_id, *dtype);
     if (!loaded) return loaded.error();
     LoadedModel& m = **loaded;
     if (body_for_model != m.info.id) {
@@ -216,6 +236,10 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     sreq.cfg_scale = req.cfg_scale;
     sreq.solver = req.solver;
     sreq.cancel = cancel;
+    if (req.teacache.enabled && !req.quality_mode) {
+        sreq.teacache_threshold = req.teacache.threshold;
+        sreq.teacache_coefficients = m.teacache_coefficients;
+    }
     const double fps = ckpt.config.pipeline.fps;
     sreq.on_step = [&](const SamplerStep& step) {
         if (cb.progress) cb.progress(step.step, step.total);
@@ -233,6 +257,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     if (!sampled) return sampled.error();
     result.timings.sample_s = seconds_since(t0);
     result.timings.dit_evaluations = sampled->dit_evaluations;
+    result.timings.teacache_skipped = sampled->teacache_skipped;
     if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
 
     phase(Phase::Decoding);

@@ -79,7 +79,8 @@ struct GenerationRequest {
 
 struct GenerationTimings {
     double load_s = 0, encode_s = 0, sample_s = 0, decode_s = 0, total_s = 0;
-    int64_t dit_evaluations = 0;
+    int64_t dit_evaluations = 0;   // forwards whose block stack ran
+    int64_t teacache_skipped = 0;  // evaluations answered from the TeaCache residual
 };
 
 struct MotionResult {

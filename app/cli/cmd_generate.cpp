@@ -127,7 +127,8 @@ nlohmann::json summary(const MotionResult& m) {
               {"sample", t.sample_s},
               {"decode", t.decode_s},
               {"total", t.total_s}}},
-            {"dit_evaluations", t.dit_evaluations}};
+            {"dit_evaluations", t.dit_evaluations},
+            {"teacache_skipped", t.teacache_skipped}};
 }
 
 Status run(const GenerateArgs& a, CliContext& ctx) {

@@ -9,6 +9,9 @@
 #include "core/io/model_config_reader.h"
 #include "core/model_paths.h"
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 namespace kinema {
 namespace fs = std::filesystem;
 namespace {
@@ -55,6 +58,18 @@ ModelInfo hymotion_info(const fs::path& folder) {
 }
 
 }  // namespace
+
+std::vector<double> read_teacache_coefficients(const fs::path& folder) {
+    std::ifstream in(folder / "teacache.json");
+    if (!in) return {};
+    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object() || !doc.contains("coefficients") || !doc["coefficients"].is_array())
+        return {};
+    std::vector<double> c;
+    for (const auto& v : doc["coefficients"])
+        if (v.is_number()) c.push_back(v.get<double>());
+    return c.size() == 5 ? c : std::vector<double>{};
+}
 
 ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs)
     : extra_dirs_(std::move(extra_dirs)) {}
@@ -122,6 +137,7 @@ Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(const std::string& id,
                                              options);
         if (!ckpt) return ckpt.error();
         model->checkpoint = std::move(*ckpt);
+        model->teacache_coefficients = read_teacache_coefficients(info.folder);
         model->info = std::move(info);
         return model;
     }

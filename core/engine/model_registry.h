@@ -22,7 +22,14 @@ struct LoadedModel {
     ModelInfo info;
     HyMotionCheckpoint checkpoint;
     std::unique_ptr<TextConditioner> text;
+    // TeaCache rescale polynomial from <folder>/teacache.json (`kinema-cli calibrate-teacache`);
+    // empty: identity.
+    std::vector<double> teacache_coefficients;
 };
+
+// <folder>/teacache.json {"coefficients": [c4, c3, c2, c1, c0]} -> the five values; empty when
+// absent or malformed.
+std::vector<double> read_teacache_coefficients(const std::filesystem::path& folder);
 
 class ModelRegistry {
 public:

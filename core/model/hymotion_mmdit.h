@@ -1,6 +1,6 @@
-// HyMotionMmdit: HY-Motion-1.0's flow-matching denoiser (HunyuanMotionMMDiT, spec §2), one class for
-// Full, Lite, the fixtures and kinema-tiny (sizes from MmditConfig). Modules mirror the checkpoint
-// key tree under "motion_transformer.", so weights bind by name.
+// HyMotionMmdit: HY-Motion-1.0's flow-matching denoiser (HunyuanMotionMMDiT, spec §2), one class
+// for Full, Lite, the fixtures and kinema-tiny (sizes from MmditConfig). Modules mirror the
+// checkpoint key tree under "motion_transformer.", so weights bind by name.
 //
 // Work split: prepare() does everything that depends only on the text and the masks (projections,
 // pooled context, masks, RoPE tables) once per run; forward() is the per-step part. Both are const
@@ -42,6 +42,15 @@ struct PreparedCondition {
     int64_t batch = 0, motion_len = 0, text_len = 0;
 };
 
+// The forward split at the block stack, for TeaCache (core/sampling/teacache.h): entry() runs
+// only the always-resident head (input encoder, timestep + vtxt adapter), so a skip decision can
+// be made before any streamed block is touched.
+struct DitEntry {
+    at::Tensor motion;       // (B, Lm, D) input_encoder(x)
+    at::Tensor adapter_act;  // (B, 1, D) SiLU(timestep_encoder(t) + vtxt_feat)
+    at::Tensor t;            // (B,) float32 on the device
+};
+
 class HyMotionMmdit {
 public:
     // Rejects configs this implementation does not support (start token, long skip, odd heads).
@@ -62,6 +71,17 @@ public:
     Result<at::Tensor> forward(const at::Tensor& x, const at::Tensor& t,
                                const PreparedCondition& prepared) const;
 
+    // The same forward in stages: exit(run_blocks(entry(...))) == forward(...), bit for bit.
+    // Shapes are checked by forward() only; these throw c10::Error on misuse (callers catch).
+    DitEntry entry(const at::Tensor& x, const at::Tensor& t,
+                   const PreparedCondition& prepared) const;
+    // The first double block's modulated motion input: TeaCache's change indicator.
+    at::Tensor teacache_indicator(const DitEntry& entry) const;
+    // Refiner + every double and single block; returns the motion rows (B, Lm, D) after the stack.
+    at::Tensor run_blocks(const DitEntry& entry, const PreparedCondition& prepared) const;
+    // Final layer on the motion rows -> velocity (B, Lm, input_dim).
+    at::Tensor exit(const at::Tensor& motion_out, const DitEntry& entry) const;
+
     const MmditConfig& config() const { return config_; }
     const ParameterRegistry& registry() const { return registry_; }
     at::ScalarType dtype() const { return dtype_; }
@@ -69,7 +89,8 @@ public:
 
 private:
     explicit HyMotionMmdit(const MmditConfig& config);
-    at::Tensor forward_impl(const at::Tensor& x, const at::Tensor& t, const PreparedCondition& p) const;
+    at::Tensor forward_impl(const at::Tensor& x, const at::Tensor& t,
+                            const PreparedCondition& p) const;
 
     MmditConfig config_;
     ParameterRegistry registry_;

@@ -6,10 +6,14 @@ namespace kinema {
 
 const char* solver_name(Solver solver) {
     switch (solver) {
-        case Solver::Euler: return "euler";
-        case Solver::Midpoint: return "midpoint";
-        case Solver::Heun: return "heun";
-        case Solver::Rk4: return "rk4";
+        case Solver::Euler:
+            return "euler";
+        case Solver::Midpoint:
+            return "midpoint";
+        case Solver::Heun:
+            return "heun";
+        case Solver::Rk4:
+            return "rk4";
     }
     return "?";
 }
@@ -39,12 +43,26 @@ struct Guided {
 
 }  // namespace
 
+int64_t evaluations_per_step(Solver solver) {
+    switch (solver) {
+        case Solver::Euler:
+            return 1;
+        case Solver::Midpoint:
+        case Solver::Heun:
+            return 2;
+        case Solver::Rk4:
+            return 4;
+    }
+    return 1;
+}
+
 Result<at::Tensor> sample_flow(const VelocityFn& velocity, const at::Tensor& x0,
                                const SamplerOptions& options) {
     if (options.steps < 1) return make_error(ErrorKind::InvalidRequest, "steps must be >= 1");
     const Guided eval{velocity, options.cfg_scale};
     const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
-    const at::Tensor grid = at::linspace(0, 1, options.steps + 1, at::TensorOptions().dtype(at::kFloat));
+    const at::Tensor grid =
+        at::linspace(0, 1, options.steps + 1, at::TensorOptions().dtype(at::kFloat));
     const float* ts = grid.data_ptr<float>();
     at::Tensor x = x0;
     for (int64_t n = 0; n < options.steps; ++n) {

@@ -18,6 +18,8 @@ namespace kinema {
 enum class Solver { Euler, Midpoint, Heun, Rk4 };
 
 const char* solver_name(Solver solver);
+// DiT evaluations per ODE step: Euler 1, midpoint 2, Heun 2, RK4 4.
+int64_t evaluations_per_step(Solver solver);
 Result<Solver> parse_solver(const std::string& name);
 
 // Evaluates the velocity for the batch x at time t (one value for all rows). For CFG the callee
@@ -25,10 +27,10 @@ Result<Solver> parse_solver(const std::string& name);
 using VelocityFn = std::function<Result<at::Tensor>(const at::Tensor& x, float t)>;
 
 struct SamplerStep {
-    int64_t step = 0;        // 1-based index of the completed step
+    int64_t step = 0;  // 1-based index of the completed step
     int64_t total = 0;
-    float t = 0.f;           // time at the start of the step
-    const at::Tensor* x = nullptr;         // state after the step, (S, L, C)
+    float t = 0.f;                            // time at the start of the step
+    const at::Tensor* x = nullptr;            // state after the step, (S, L, C)
     const at::Tensor* x0_estimate = nullptr;  // x_t + (1 - t) v: the data estimate at this step
 };
 

@@ -1,5 +1,7 @@
 #include "core/sampling/hymotion_sampler.h"
 
+#include <optional>
+
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
@@ -20,8 +22,8 @@ std::string dims(at::IntArrayRef s) {
 
 }  // namespace
 
-Result<PipelineTensors> PipelineTensors::from_state_dict(const std::map<std::string, at::Tensor>& tensors,
-                                                         const MmditConfig& c) {
+Result<PipelineTensors> PipelineTensors::from_state_dict(
+    const std::map<std::string, at::Tensor>& tensors, const MmditConfig& c) {
     PipelineTensors p;
     std::vector<std::string> problems;
     const auto take = [&](const char* key, std::vector<int64_t> shape, at::Tensor& out) {
@@ -31,8 +33,8 @@ Result<PipelineTensors> PipelineTensors::from_state_dict(const std::map<std::str
             return;
         }
         if (it->second.sizes() != at::IntArrayRef(shape)) {
-            problems.push_back(std::string(key) + ": got " + dims(it->second.sizes()) + ", expected " +
-                               dims(shape));
+            problems.push_back(std::string(key) + ": got " + dims(it->second.sizes()) +
+                               ", expected " + dims(shape));
             return;
         }
         out = it->second.to(at::kFloat, /*non_blocking=*/false, /*copy=*/true).contiguous();
@@ -45,7 +47,8 @@ Result<PipelineTensors> PipelineTensors::from_state_dict(const std::map<std::str
     take("std", {c.input_dim}, p.std);
     if (!problems.empty()) {
         std::string msg = "pipeline tensors do not match the model config:";
-        for (const auto& s : problems) msg += "\n  " + s;
+        for (const auto& s : problems)
+            msg += "\n  " + s;
         return make_error(ErrorKind::BadModelFile, msg);
     }
     return p;
@@ -61,7 +64,8 @@ HyMotionSampler::HyMotionSampler(const HyMotionMmdit& dit, const PipelineTensors
                                  const PipelineConfig& pipeline)
     : dit_(dit), tensors_(tensors), pipeline_(pipeline) {}
 
-Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text, const SampleRequest& req) const {
+Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text,
+                                             const SampleRequest& req) const {
     const auto& cfg = dit_.config();
     const auto s = static_cast<int64_t>(req.seeds.size());
     if (s == 0) return make_error(ErrorKind::InvalidRequest, "at least one seed is required");
@@ -69,7 +73,8 @@ Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text, const Sam
         return make_error(ErrorKind::InvalidRequest, "duration must be in (0, 166) seconds");
     if (!text.vtxt.defined() || !text.ctxt.defined() || !text.ctxt_length.defined() ||
         text.ctxt.dim() != 3 || text.vtxt.dim() != 3 || text.ctxt_length.dim() != 1)
-        return make_error(ErrorKind::ShapeMismatch, "text features must be vtxt (N,1,C), ctxt (N,Lt,C), ctxt_length (N,)");
+        return make_error(ErrorKind::ShapeMismatch,
+                          "text features must be vtxt (N,1,C), ctxt (N,Lt,C), ctxt_length (N,)");
     const int64_t n = text.ctxt.size(0);
     if ((n != 1 && n != s) || text.vtxt.size(0) != n || text.ctxt_length.size(0) != n)
         return make_error(ErrorKind::ShapeMismatch,
@@ -90,18 +95,23 @@ Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text, const Sam
 
         // Lengths actually run: trimmed to the valid frames and the longest valid text.
         const int64_t lm = req.trim ? frames : train;
-        const int64_t lt = req.trim ? std::max<int64_t>(1, ctxt_length.max().item<int64_t>()) : lt_full;
+        const int64_t lt =
+            req.trim ? std::max<int64_t>(1, ctxt_length.max().item<int64_t>()) : lt_full;
         ctxt = ctxt.slice(1, 0, lt);
-        const at::Tensor text_valid = at::arange(lt, at::kLong).unsqueeze(0) < ctxt_length.unsqueeze(1);
-        const at::Tensor motion_valid = (at::arange(lm, at::kLong) < frames).unsqueeze(0).expand({s, lm});
+        const at::Tensor text_valid =
+            at::arange(lt, at::kLong).unsqueeze(0) < ctxt_length.unsqueeze(1);
+        const at::Tensor motion_valid =
+            (at::arange(lm, at::kLong) < frames).unsqueeze(0).expand({s, lm});
 
         MmditCondition cond;
         const bool cfg_on = req.cfg_scale > 1.0;
         if (cfg_on) {
-            const at::Tensor null_ctxt = pipeline_.enable_ctxt_null_feat
-                                             ? tensors_.null_ctxt_input.expand({s, lt, cfg.ctxt_input_dim})
-                                             : ctxt;
-            cond.vtxt_input = at::cat({tensors_.null_vtxt_feat.expand({s, 1, cfg.vtxt_input_dim}), vtxt}, 0);
+            const at::Tensor null_ctxt =
+                pipeline_.enable_ctxt_null_feat
+                    ? tensors_.null_ctxt_input.expand({s, lt, cfg.ctxt_input_dim})
+                    : ctxt;
+            cond.vtxt_input =
+                at::cat({tensors_.null_vtxt_feat.expand({s, 1, cfg.vtxt_input_dim}), vtxt}, 0);
             cond.ctxt_input = at::cat({null_ctxt, ctxt}, 0);
             cond.text_valid = at::cat({text_valid, text_valid}, 0);
             cond.motion_valid = at::cat({motion_valid, motion_valid}, 0);
@@ -117,16 +127,23 @@ Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text, const Sam
 
         out.noise = seeded_noise(req.seeds, train, cfg.input_dim);
         int64_t evaluations = 0;
+        const int64_t solver_steps =
+            std::max<int64_t>(1, req.steps / evaluations_per_step(req.solver));
+        std::optional<TeaCache> teacache;
+        if (req.teacache_threshold > 0.0 || req.record_teacache_trace)
+            teacache.emplace(req.teacache_threshold, req.teacache_coefficients,
+                             solver_steps * evaluations_per_step(req.solver));
         const VelocityFn velocity = [&](const at::Tensor& x, float t) -> Result<at::Tensor> {
-            ++evaluations;
             const at::Tensor tt = at::full({x.size(0)}, t, at::TensorOptions().dtype(at::kFloat));
+            if (teacache) return teacache->forward(dit_, x, tt, *prepared).to(at::kFloat);
+            ++evaluations;
             auto v = dit_.forward(x, tt, *prepared);
             if (!v) return v.error();
             return v->to(at::kFloat);
         };
         std::vector<at::Tensor> trajectory;
         SamplerOptions options;
-        options.steps = req.steps;
+        options.steps = solver_steps;
         options.cfg_scale = req.cfg_scale;
         options.solver = req.solver;
         options.cancel = req.cancel;
@@ -143,14 +160,21 @@ Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text, const Sam
         };
         auto x1 = sample_flow(velocity, out.noise.slice(1, 0, lm).contiguous(), options);
         if (!x1) return x1.error();
-        out.dit_evaluations = evaluations;
+        out.solver_steps = solver_steps;
+        out.dit_evaluations = teacache ? teacache->computed() : evaluations;
+        if (teacache) {
+            out.teacache_skipped = teacache->skipped();
+            out.teacache_trace = teacache->trace();
+        }
         out.latent = x1->slice(1, 0, frames).contiguous();
-        const at::Tensor std_eff = at::where(tensors_.std < 1e-3, at::zeros_like(tensors_.std), tensors_.std);
+        const at::Tensor std_eff =
+            at::where(tensors_.std < 1e-3, at::zeros_like(tensors_.std), tensors_.std);
         out.latent_denorm = out.latent * std_eff + tensors_.mean;
         if (req.keep_trajectory) out.trajectory = at::stack(trajectory, 0);
         return out;
     } catch (const c10::Error& err) {
-        return make_error(ErrorKind::Internal, std::string("sampling failed: ") + err.what_without_backtrace());
+        return make_error(ErrorKind::Internal,
+                          std::string("sampling failed: ") + err.what_without_backtrace());
     }
 }
 

@@ -16,6 +16,7 @@
 #include "core/model/mmdit_config.h"
 #include "core/result.h"
 #include "core/sampling/flow_matching_sampler.h"
+#include "core/sampling/teacache.h"
 
 namespace kinema {
 
@@ -42,22 +43,30 @@ struct TextFeatures {
 struct SampleRequest {
     std::vector<int64_t> seeds{0};
     double duration_s = 5.0;
-    int64_t steps = 50;
+    int64_t steps = 50;  // DiT evaluation budget: a k-evaluation solver takes max(1, steps/k) steps
     double cfg_scale = 5.0;
     Solver solver = Solver::Euler;
     bool trim = true;              // run only valid frames/tokens (exact; text keeps RoPE 360+i)
     bool keep_trajectory = false;  // fill SampleResult::trajectory (steps, S, L, C)
+    // TeaCache (core/sampling/teacache.h): threshold > 0 enables skipping; coefficients empty =
+    // identity rescale. record_teacache_trace fills SampleResult::teacache_trace (calibration).
+    double teacache_threshold = 0.0;
+    std::vector<double> teacache_coefficients;
+    bool record_teacache_trace = false;
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const SamplerStep&)> on_step;  // x/x0 estimate hold valid frames only
 };
 
 struct SampleResult {
-    int64_t frames = 0;        // L = round(duration_s * fps) clamped to [20, train_frames]
-    at::Tensor noise;          // (S, train_frames, C)
-    at::Tensor latent;         // (S, L, C)
-    at::Tensor latent_denorm;  // (S, L, C): latent * std' + mean, std' = 0 where std < 1e-3
-    at::Tensor trajectory;     // (steps, S, L, C) when requested
-    int64_t dit_evaluations = 0;
+    int64_t frames = 0;            // L = round(duration_s * fps) clamped to [20, train_frames]
+    at::Tensor noise;              // (S, train_frames, C)
+    at::Tensor latent;             // (S, L, C)
+    at::Tensor latent_denorm;      // (S, L, C): latent * std' + mean, std' = 0 where std < 1e-3
+    at::Tensor trajectory;         // (steps, S, L, C) when requested
+    int64_t dit_evaluations = 0;   // DiT forwards whose block stack ran
+    int64_t teacache_skipped = 0;  // evaluations answered from the TeaCache residual
+    int64_t solver_steps = 0;      // ODE steps taken (steps / evaluations per solver step)
+    std::vector<TeaCacheTracePoint> teacache_trace;
 };
 
 // round(duration_s * fps) with Python's round-half-even, clamped to [min(train,20), train].
@@ -65,7 +74,8 @@ int64_t frames_for_duration(double duration_s, const PipelineConfig& pipeline);
 
 class HyMotionSampler {
 public:
-    HyMotionSampler(const HyMotionMmdit& dit, const PipelineTensors& tensors, const PipelineConfig& pipeline);
+    HyMotionSampler(const HyMotionMmdit& dit, const PipelineTensors& tensors,
+                    const PipelineConfig& pipeline);
 
     Result<SampleResult> sample(const TextFeatures& text, const SampleRequest& request) const;
 
