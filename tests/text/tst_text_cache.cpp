@@ -83,7 +83,11 @@ private Q_SLOTS:
             ++files;
             QVERIFY(e.path().extension() == ".safetensors");
         }
-        QCOMPARE(files, 1);
+        QCOMPARE(files, 1);  // before the odd prompt below
+        // Prompts with quotes, newlines and non-ASCII text round-trip through the metadata.
+        const std::string odd = "a \"quoted\"\nprompt \xC3\xBC \xE6\xAD\xA9";
+        QVERIFY(cache.store("k", odd, some_features(3)).ok());
+        QVERIFY(at::equal(cache.load("k", odd)->vtxt, some_features(3).vtxt));
         // A corrupt entry is a miss, not an error.
         scramble(cache.path_for("k", "p"));
         QVERIFY(!cache.load("k", "p").has_value());
@@ -169,6 +173,30 @@ private Q_SLOTS:
         auto back = text::read_text_features(out, "in.");
         QVERIFY(back.ok());
         QCOMPARE(back->ctxt_length[0].item<int64_t>(), int64_t{5});
+        // quantize, then encode-text reading that cache (int4).
+        const fs::path q4 = root_ / "q4.safetensors";
+        QProcess quant;
+        quant.start(cli, {"quantize", "--qwen", QString::fromStdString(qwen_.string()),
+                          "--precision", "int4", "--out", QString::fromStdString(q4.string())});
+        QVERIFY(quant.waitForFinished(300000));
+        QVERIFY2(quant.exitCode() == 0, quant.readAllStandardError().constData());
+        QVERIFY(fs::exists(q4));
+        QProcess enc4;
+        const fs::path out4 = root_ / "features4.safetensors";
+        enc4.start(cli,
+                   {"encode-text", "--qwen", QString::fromStdString(qwen_.string()), "--clip",
+                    QString::fromStdString(clip_.string()), "--prompt", "a person walks", "--out",
+                    QString::fromStdString(out4.string()), "--max-length-llm", "20", "--precision",
+                    "int4", "--quant-cache", QString::fromStdString(q4.string()), "--json"});
+        QVERIFY(enc4.waitForFinished(300000));
+        QVERIFY2(enc4.exitCode() == 0, enc4.readAllStandardError().constData());
+        auto f4 = text::read_text_features(out4, "in.");
+        QVERIFY(f4.ok());
+        const double err =
+            (f4->ctxt - back->ctxt).norm().item<double>() / back->ctxt.norm().item<double>();
+        qInfo("tiny model, int4 vs bf16 ctxt relative difference %.3f", err);
+        QVERIFY(err > 0 && err < 0.5);
+        QVERIFY(at::equal(f4->vtxt, back->vtxt));  // CLIP is not quantised
         // Bad input: a typed error and a non-zero exit.
         QProcess bad;
         bad.start(cli, {"encode-text", "--qwen", "/nonexistent", "--clip", "/nonexistent",
