@@ -1,0 +1,94 @@
+// The actions of the procedural motion library, their generation parameters and the caption
+// templates kinema-tiny is trained on. Two disjoint template sets exist per action: the training
+// set and a held-out paraphrase set that training never sees (used only for evaluation).
+// Thread: pure functions and immutable tables; any thread.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace kinema::train {
+
+enum class Action : int {
+    Idle,
+    WalkForward,
+    WalkBackward,
+    WalkSideLeft,
+    WalkSideRight,
+    Jog,
+    Run,
+    TurnLeft,
+    TurnRight,
+    JumpInPlace,
+    JumpForward,
+    Hop,
+    WaveLeft,
+    WaveRight,
+    WaveBoth,
+    RaiseArms,
+    Clap,
+    Squat,
+    KickLeft,
+    KickRight,
+    Punch,
+    Bow,
+    SitDown,
+    StandUp,
+    Spin,
+    JumpingJacks,
+    CrouchWalk,
+    kCount
+};
+inline constexpr int kActionCount = static_cast<int>(Action::kCount);
+
+// Variation of one action instance. Ranges: speed 0.75..1.3 (tempo), amplitude 0.8..1.2, count
+// 1..3 (repetitions where it applies), turn_deg 70..180 (turns).
+struct ActionParams {
+    double speed = 1.0;
+    double amplitude = 1.0;
+    int count = 2;
+    double turn_deg = 90.0;
+};
+
+struct Segment {
+    Action action = Action::Idle;
+    ActionParams params;
+    int64_t frames = 120;  // at 30 fps
+};
+
+// One training clip: one action, or a sequence of two ("walks forward, then waves").
+struct ClipSpec {
+    std::vector<Segment> segments;
+    int64_t total_frames() const;
+};
+
+const char* action_name(Action action);       // "walk_forward"
+std::vector<std::string> all_action_names();  // in enum order
+bool action_from_name(const std::string& name, Action& out);
+// Actions that may appear as a part of a two-part sequence.
+bool sequenceable(Action action);
+
+// Random clip spec: with probability sequence_prob a two-part sequence of sequenceable actions,
+// else a single action (uniform over actions). Every clip has `frames` frames in total.
+ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_prob);
+ActionParams random_params(Action action, std::mt19937_64& rng);
+
+enum class CaptionSet { Train, HeldOut };
+// A caption for the clip drawn from the given template set; mentions speed/count modifiers only
+// when they are true of the params.
+std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng);
+
+// The full held-out evaluation list: every single action with two held-out paraphrases plus a
+// fixed set of sequences. Deterministic.
+struct EvalPrompt {
+    std::string prompt;
+    ClipSpec spec;  // the intended content (params are defaults)
+};
+std::vector<EvalPrompt> heldout_eval_prompts();
+
+// Lower-case words of a caption (letters and digits; everything else separates words).
+std::vector<std::string> caption_words(const std::string& caption);
+
+}  // namespace kinema::train

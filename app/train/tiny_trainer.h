@@ -1,0 +1,49 @@
+// TinyTrainer: trains kinema-tiny (HyMotionMmdit with a small MmditConfig + TinyTextEncoder)
+// jointly on the procedural motion library with flow matching in the official sampler's
+// convention (x_t = (1 - t) eps + t x1, target x1 - eps, t ~ U(0, 1)), 10 % condition dropout to
+// learned null features, AdamW (warm-up + cosine), gradient clipping and an EMA of the weights,
+// then writes the model folder (see core/tiny/kinema_tiny_model.h).
+// Deterministic for a given seed and thread count. Runs on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace kinema::train {
+
+inline constexpr const char* kDataVersion = "kinema-motionlib-1";
+
+struct TrainOptions {
+    std::filesystem::path out;
+    int64_t steps = 1200;
+    uint64_t seed = 1;
+    int64_t batch = 24;
+    int64_t frames = 120;  // clip length (4 s at 30 fps) = the pipeline's train_frames
+    double lr = 1e-3;
+    double weight_decay = 0.01;
+    double cond_dropout = 0.1;
+    double word_dropout = 0.1;
+    double sequence_prob = 0.25;
+    double ema_decay = 0.995;
+    int threads = 1;            // 2 OpenMP threads on a shared 2-core machine ran 10x slower
+    double time_limit_min = 0;  // > 0: stop (and save) once exceeded
+    int64_t log_every = 25;
+    int64_t feat_dim = 128, num_heads = 2, num_layers = 6;
+    int64_t text_width = 128, text_heads = 4, text_layers = 2;
+};
+
+struct TrainReport {
+    int64_t steps_done = 0;
+    double wall_s = 0;
+    double final_loss = 0;
+    std::vector<std::pair<int64_t, double>> loss_curve;  // (step, mean loss over the log window)
+};
+
+Result<TrainReport> train_kinema_tiny(const TrainOptions& options);
+
+}  // namespace kinema::train
