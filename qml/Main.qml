@@ -1,66 +1,179 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtQuick3D
-import QtQuick3D.Helpers
 import Kinema.Ui
 
+// The main window: controls on the left, the viewport in the centre with the timeline below,
+// the memory gauge on the right. `controller` is read by AppLauncher and the tests.
 ApplicationWindow {
-    id: root
-    width: 1280
-    height: 800
+    id: window
+    width: 1440
+    height: 900
+    minimumWidth: 1024
+    minimumHeight: 640
     visible: true
+    color: Theme.window
     title: qsTr("Kinema")
+    font.pixelSize: Theme.fontSize
+    palette {
+        window: Theme.panel
+        windowText: Theme.text
+        base: Theme.window
+        alternateBase: Theme.panelRaised
+        text: Theme.text
+        button: Theme.panelRaised
+        buttonText: Theme.text
+        brightText: "white"
+        highlight: Theme.accent
+        highlightedText: "white"
+        light: "#3a3f48"
+        midlight: "#333740"
+        mid: "#2a2d34"
+        dark: "#16181c"
+        shadow: "black"
+        toolTipBase: "#111317"
+        toolTipText: Theme.text
+        placeholderText: Theme.textFaint
+    }
 
-    SystemStatus { id: status }
+    property alias controller: controller
+    property alias clock: clock
+
+    GenerationController { id: controller }
+    PlaybackClock {
+        id: clock
+        durationS: controller.clipDurationS
+        fps: controller.clipFps
+    }
+    ExportController { id: exporter; controller: controller }
+
+    Connections {
+        target: controller
+        function onClipsChanged() {
+            if (controller.clipCount > 0 && !clock.playing && (controller.live || controller.hasResult))
+                clock.playing = true
+        }
+        function onGenerationFinished(ok) {
+            if (ok) { clock.timeS = 0; clock.playing = true }
+        }
+    }
+
+    Shortcut { sequence: "Ctrl+Return"; onActivated: controller.busy ? undefined : controller.generate() }
+    Shortcut { sequence: "Escape"; onActivated: controller.cancel() }
+    Shortcut { sequence: "Space"; enabled: !promptHasFocus; onActivated: clock.toggle() }
+    readonly property bool promptHasFocus: activeFocusItem !== null && activeFocusItem.hasOwnProperty("wrapMode")
+
+    header: Rectangle {
+        height: 38
+        color: Theme.panel
+        Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border }
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 14
+            anchors.rightMargin: 14
+            spacing: 10
+            Text { text: "Kinema"; color: Theme.text; font.pixelSize: 16; font.bold: true }
+            Text { text: qsTr("text → 3D motion"); color: Theme.textFaint; font.pixelSize: Theme.smallFont }
+            Item { Layout.fillWidth: true }
+            Rectangle {
+                width: 8; height: 8; radius: 4
+                color: controller.engineState === "ready" ? Theme.ok
+                     : controller.engineState === "unavailable" ? Theme.error : Theme.warn
+            }
+            Text {
+                text: controller.engineState === "ready" ? qsTr("Engine ready")
+                    : controller.engineState === "unavailable" ? qsTr("Engine unavailable")
+                    : qsTr("Engine starting…")
+                color: Theme.textDim
+                font.pixelSize: Theme.smallFont
+            }
+        }
+    }
 
     RowLayout {
         anchors.fill: parent
         spacing: 0
 
-        Pane {
+        // Left: controls.
+        Rectangle {
             Layout.fillHeight: true
             Layout.preferredWidth: 340
+            color: Theme.panel
+            Rectangle { anchors.right: parent.right; width: 1; height: parent.height; color: Theme.border }
             ColumnLayout {
                 anchors.fill: parent
-                spacing: 10
-                Label { text: qsTr("Kinema"); font.pixelSize: 24; font.bold: true }
-                Label {
+                anchors.margins: Theme.pad
+                spacing: 8
+                ScrollView {
+                    id: scroll
                     Layout.fillWidth: true
-                    wrapMode: Text.Wrap
-                    text: status.ready ? qsTr("libtorch %1\n%2").arg(status.torchVersion).arg(status.deviceSummary)
-                                       : qsTr("Loading the engine...")
+                    Layout.fillHeight: true
+                    contentWidth: availableWidth
+                    clip: true
+                    ColumnLayout {
+                        width: scroll.availableWidth
+                        spacing: 10
+                        PromptPanel { settings: controller.settings }
+                        SamplingPanel { settings: controller.settings }
+                        ModelPanel {
+                            settings: controller.settings
+                            library: controller.library
+                            vram: controller.vram
+                        }
+                    }
                 }
-                Label { text: qsTr("Models found"); font.bold: true }
-                Label {
-                    Layout.fillWidth: true
-                    wrapMode: Text.Wrap
-                    text: status.models.length ? status.models.join("\n")
-                                               : qsTr("none yet - see README, \"Where models go\"")
-                }
-                Item { Layout.fillHeight: true }
+                RunPanel { controller: controller }
             }
         }
 
-        View3D {
-            id: viewport
+        // Centre: banner, viewport, timeline.
+        ColumnLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            environment: SceneEnvironment {
-                clearColor: "#20242b"
-                backgroundMode: SceneEnvironment.Color
-                antialiasingMode: SceneEnvironment.MSAA
+            spacing: 0
+            ErrorBanner {
+                Layout.fillWidth: true
+                Layout.margins: visible ? 8 : 0
+                message: controller.errorMessage
+                onDismissed: controller.dismissError()
             }
-            PerspectiveCamera { id: camera; position: Qt.vector3d(0, 160, 420); eulerRotation.x: -12 }
-            DirectionalLight { eulerRotation.x: -40; eulerRotation.y: -30 }
-            Model {
-                source: "#Rectangle"
-                scale: Qt.vector3d(6, 6, 1)
-                eulerRotation.x: -90
-                materials: PrincipledMaterial { baseColor: "#3a404a"; roughness: 0.9 }
+            ErrorBanner {
+                Layout.fillWidth: true
+                Layout.margins: visible ? 8 : 0
+                message: exporter.lastMessage
+                color: "#2f2a1c"
+                border.color: Theme.warn
+                onDismissed: exporter.clearMessage()
             }
-            AxisHelper { enableAxisLines: false; gridColor: "#555c68"; gridOpacity: 0.6; scale: Qt.vector3d(0.3, 0.3, 0.3) }
-            OrbitCameraController { origin: viewport.scene; camera: camera; anchors.fill: parent }
+            ViewportPanel {
+                objectName: "viewportPanel"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                controller: controller
+                clock: clock
+            }
+            TimelinePanel {
+                Layout.fillWidth: true
+                controller: controller
+                clock: clock
+                exporter: exporter
+            }
+        }
+
+        // Right: memory gauge.
+        Rectangle {
+            Layout.fillHeight: true
+            Layout.preferredWidth: 270
+            color: Theme.panel
+            Rectangle { anchors.left: parent.left; width: 1; height: parent.height; color: Theme.border }
+            VramPanel {
+                anchors.fill: parent
+                anchors.margins: Theme.pad
+                vram: controller.vram
+                preservationGb: controller.settings.preservationGb
+                engineSummary: controller.engineSummary
+                Item { Layout.fillHeight: true }
+            }
         }
     }
 }

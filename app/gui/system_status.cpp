@@ -36,7 +36,9 @@ Snapshot take_snapshot() {
 
 }  // namespace
 
-SystemStatus::SystemStatus(QObject* parent) : QObject(parent) { refresh(); }
+SystemStatus::SystemStatus(QObject* parent) : QObject(parent) {
+    refresh();
+}
 
 void SystemStatus::refresh() {
     auto* watcher = new QFutureWatcher<Snapshot>(this);

@@ -3,10 +3,10 @@
 // Lives on the GUI thread; `refresh()` may be called from QML.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QtQml/qqmlregistration.h>
 
 class SystemStatus : public QObject {
     Q_OBJECT

@@ -1,0 +1,44 @@
+// DisplayClip: a MotionClip turned into plain Qt values for drawing, so that the GUI thread never
+// touches a tensor. Built on the engine's worker thread (from_clips), then shared read-only
+// (DisplayClipSet) by the viewport, the playback clock and the trajectory line.
+// Units: metres, Y-up, the clip's own fps. Only the 22 body joints are drawn.
+#pragma once
+
+#include <QQuaternion>
+#include <QVector3D>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/engine.h"
+
+inline constexpr int kDisplayJoints = 22;
+
+struct DisplayClip {
+    int64_t seed = 0;
+    double fps = 30.0;
+    int frames = 0;
+    // frames x 22 world joint positions (root translation included), row-major by frame.
+    std::vector<QVector3D> joints;
+    // frames x 22 local rotations (empty when the clip carries none); with `transl` and the
+    // built-in skeleton they reproduce `joints` (checked at build time, see `fk_matches`).
+    std::vector<QQuaternion> local_rotations;
+    std::vector<QVector3D> transl;  // frames root translations
+    bool fk_matches = false;        // slerp+FK agrees with `joints` within 1 cm on sampled frames
+
+    double duration_s() const { return frames > 0 ? frames / fps : 0.0; }
+
+    // The 22 joint positions at `time_s` (clamped to the clip). Between frames: slerp of the local
+    // rotations + lerp of the translation + forward kinematics when `fk_matches`, else a lerp of
+    // the joint positions. `out` must hold 22 values.
+    void pose_at(double time_s, QVector3D* out) const;
+};
+
+using DisplayClipSet = std::shared_ptr<const std::vector<DisplayClip>>;
+
+// Any thread. Clips with undefined or misshapen tensors are skipped.
+DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips);
+
+// The body skeleton used by pose_at: parents (-1 for the root) and rest offsets (metres).
+const std::vector<int>& display_parents();

@@ -1,0 +1,145 @@
+// GenerationController: the QML facade of a generation. It owns ONE long-lived worker QThread with
+// the EngineWorker (and so the Engine) on it; the engine is created there after the window is up.
+// Commands go in as queued calls; results come back as immutable shared values (DisplayClipSet,
+// MotionResultPtr). Cancel raises the request's atomic flag directly (the engine polls it between
+// steps). Errors become `errorMessage` (the typed error's text) for the banner. GUI thread only.
+// A 10 ms heartbeat timer measures the longest GUI-thread stall while a generation runs.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+#include "app/gui/display_clip.h"
+#include "app/gui/engine_worker.h"
+#include "app/gui/generation_settings.h"
+#include "app/gui/model_library.h"
+#include "app/gui/render_gate.h"
+#include "app/gui/vram_monitor.h"
+
+class GenerationController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(GenerationSettings* settings READ settings CONSTANT)
+    Q_PROPERTY(ModelLibrary* library READ library CONSTANT)
+    Q_PROPERTY(VramMonitor* vram READ vram CONSTANT)
+    Q_PROPERTY(QString engineState READ engineState NOTIFY engineStateChanged)
+    Q_PROPERTY(QString engineSummary READ engineSummary NOTIFY engineStateChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(QString phase READ phase NOTIFY progressChanged)
+    Q_PROPERTY(int step READ step NOTIFY progressChanged)
+    Q_PROPERTY(int totalSteps READ totalSteps NOTIFY progressChanged)
+    Q_PROPERTY(double etaS READ etaS NOTIFY progressChanged)
+    Q_PROPERTY(double elapsedS READ elapsedS NOTIFY progressChanged)
+    Q_PROPERTY(QString statusText READ statusText NOTIFY progressChanged)
+    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorChanged)
+    Q_PROPERTY(int previewsComputed READ previewsComputed NOTIFY progressChanged)
+    Q_PROPERTY(int previewStep READ previewStep NOTIFY clipsChanged)
+    Q_PROPERTY(bool live READ live NOTIFY clipsChanged)
+    Q_PROPERTY(int clipCount READ clipCount NOTIFY clipsChanged)
+    Q_PROPERTY(double clipDurationS READ clipDurationS NOTIFY clipsChanged)
+    Q_PROPERTY(double clipFps READ clipFps NOTIFY clipsChanged)
+    Q_PROPERTY(int selectedClip READ selectedClip WRITE setSelectedClip NOTIFY selectedClipChanged)
+    Q_PROPERTY(bool hasResult READ hasResult NOTIFY clipsChanged)
+    Q_PROPERTY(double maxUiStallMs READ maxUiStallMs NOTIFY progressChanged)
+    Q_PROPERTY(QString lastRunSummary READ lastRunSummary NOTIFY clipsChanged)
+
+public:
+    explicit GenerationController(QObject* parent = nullptr);
+    ~GenerationController() override;
+
+    GenerationSettings* settings() { return settings_; }
+    ModelLibrary* library() { return library_; }
+    VramMonitor* vram() { return vram_; }
+    QString engineState() const { return engine_state_; }
+    QString engineSummary() const { return engine_summary_; }
+    bool busy() const { return busy_; }
+    QString phase() const { return phase_; }
+    int step() const { return step_; }
+    int totalSteps() const { return total_steps_; }
+    double etaS() const { return eta_s_; }
+    double elapsedS() const;
+    QString statusText() const;
+    QString errorMessage() const { return error_message_; }
+    int previewsComputed() const { return previews_computed_; }
+    int previewStep() const { return preview_step_; }
+    bool live() const { return live_; }
+    int clipCount() const { return clips_ ? int(clips_->size()) : 0; }
+    double clipDurationS() const;
+    double clipFps() const;
+    int selectedClip() const { return selected_clip_; }
+    void setSelectedClip(int index);
+    bool hasResult() const { return result_ != nullptr; }
+    double maxUiStallMs() const { return max_stall_ms_; }
+    QString lastRunSummary() const { return last_run_summary_; }
+
+    // The clips on screen: the newest live preview while sampling, else the last result.
+    DisplayClipSet clips() const { return clips_; }
+    MotionResultPtr result() const { return result_; }
+
+    // Frequent updates (progress, previews, memory) wait for the current frame (may be null).
+    void setRenderGate(RenderGate* gate);
+
+    Q_INVOKABLE void startEngine();
+    Q_INVOKABLE bool generate();
+    Q_INVOKABLE void cancel();
+    Q_INVOKABLE void dismissError();
+
+Q_SIGNALS:
+    void engineStateChanged();
+    void busyChanged();
+    void progressChanged();
+    void errorChanged();
+    void clipsChanged();
+    void selectedClipChanged();
+    void generationFinished(bool ok);  // after finished, cancelled or failed
+    void previewShown(int step);       // a coalesced live preview replaced the pose
+
+private:
+    void setError(const QString& message);
+    void setBusy(bool busy);
+    void onPreviewReady(int job);
+    void showLatestPreview(int job);
+    void notifyProgress();
+    void onHeartbeat();
+    void endRun(bool ok, const QString& summary);
+
+    GenerationSettings* settings_;
+    ModelLibrary* library_;
+    VramMonitor* vram_;
+    QPointer<RenderGate> gate_;
+    QThread thread_;
+    EngineWorker* worker_;
+    QString engine_state_ = QStringLiteral("idle");
+    QString engine_summary_;
+    bool engine_started_ = false;
+    bool busy_ = false;
+    int job_ = 0;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    QString phase_;
+    int step_ = 0;
+    int total_steps_ = 0;
+    double eta_s_ = -1;
+    QElapsedTimer run_clock_;
+    double sampling_start_s_ = -1;
+    double finished_elapsed_s_ = 0;
+    QString error_message_;
+    int previews_computed_ = 0;
+    int preview_step_ = 0;
+    bool live_ = false;
+    DisplayClipSet clips_;
+    DisplayClipSet result_clips_;  // the last finished result's clips
+    MotionResultPtr result_;
+    int selected_clip_ = 0;
+    QTimer heartbeat_;
+    QElapsedTimer heartbeat_clock_;
+    double max_stall_ms_ = 0;
+    QString last_run_summary_;
+};

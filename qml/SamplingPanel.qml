@@ -1,0 +1,75 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// Duration, steps, CFG, variations and seeds.
+ColumnLayout {
+    id: root
+    required property var settings
+    Layout.fillWidth: true
+    spacing: 6
+
+    SectionHeader { title: qsTr("Motion") }
+
+    ValueSlider {
+        label: qsTr("Duration")
+        from: 0.5; to: 12; stepSize: 0.1; decimals: 1; suffix: " s"
+        value: root.settings.durationS
+        onMoved: (v) => root.settings.durationS = v
+        tip: qsTr("Clip length at 30 fps (0.5-12 s). Longer clips cost proportionally more time and memory.")
+    }
+    ValueSlider {
+        label: qsTr("Steps")
+        from: 5; to: 100; stepSize: 1; decimals: 0
+        value: root.settings.steps
+        onMoved: (v) => root.settings.steps = Math.round(v)
+        tip: qsTr("Sampler steps (default 50). Fewer steps are faster but rougher; past 50 gains little.")
+    }
+    ValueSlider {
+        label: qsTr("Guidance (CFG)")
+        from: 1; to: 10; stepSize: 0.5; decimals: 1
+        value: root.settings.cfgScale
+        onMoved: (v) => root.settings.cfgScale = v
+        tip: qsTr("How strongly the motion follows the prompt (default 5). Higher follows the text more literally but can look stiff; lower is more natural but may drift.")
+    }
+
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 6
+        Label { text: qsTr("Variations"); color: Theme.text; font.pixelSize: Theme.fontSize }
+        SpinBox {
+            from: 1; to: 8
+            value: root.settings.variations
+            onValueModified: root.settings.variations = value
+            Layout.preferredWidth: 96
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Motions generated side by side in one batch. Each one costs memory and time like a separate run (CFG doubles the batch).")
+        }
+        Item { Layout.fillWidth: true }
+    }
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 6
+        Label { text: qsTr("Seeds"); color: Theme.text; font.pixelSize: Theme.fontSize }
+        TextField {
+            Layout.fillWidth: true
+            text: root.settings.seeds
+            font.family: "monospace"
+            font.pixelSize: Theme.fontSize
+            onEditingFinished: root.settings.seeds = text
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("One seed per variation, comma separated. The same seed and settings give the same motion.")
+        }
+        Button {
+            text: "\u2684"
+            font.pixelSize: 18
+            Layout.preferredWidth: 36
+            onClicked: root.settings.rollSeeds()
+            ToolTip.visible: hovered
+            ToolTip.delay: 300
+            ToolTip.text: qsTr("Roll new random seeds: new motions for the same prompt")
+        }
+    }
+}
