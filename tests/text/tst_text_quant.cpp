@@ -178,6 +178,27 @@ private Q_SLOTS:
         }
     }
 
+    void writeRealShapedFolders() {
+        // Not a test: KINEMA_BENCH_TEXT_DIR=D tst_text_quant writeRealShapedFolders writes
+        // D/qwen (Qwen3-8B shapes, KINEMA_BENCH_TEXT_LAYERS layers (default 2), bf16, 2 shards,
+        // the fixture tokenizer) and D/clip (CLIP-L text tower shapes, float32) with random
+        // weights, for timing `kinema-cli encode-text` on real shapes without the real weights.
+        const QByteArray dir = qgetenv("KINEMA_BENCH_TEXT_DIR");
+        if (dir.isEmpty()) QSKIP("set KINEMA_BENCH_TEXT_DIR to write the folders");
+        const fs::path root = dir.toStdString();
+        const fs::path fixtures = fs::path(KINEMA_TEST_FIXTURES) / "text";
+        text::Qwen3Config qc;
+        qc.num_hidden_layers = qEnvironmentVariableIntValue("KINEMA_BENCH_TEXT_LAYERS");
+        if (qc.num_hidden_layers <= 0) qc.num_hidden_layers = 2;
+        QVERIFY(write_model_folder(root / "qwen", qc.to_json(),
+                                   random_qwen3_weights(qc, 1, at::kBFloat16), 2,
+                                   fixtures / "qwen"));
+        text::ClipTextConfig cc;
+        cc.eos_token_id = 2;  // as openai/clip-vit-large-patch14's config
+        QVERIFY(write_model_folder(root / "clip", cc.to_json(), random_clip_weights(cc, 2), 1,
+                                   fixtures / "clip"));
+    }
+
     void quantCacheRoundTrip() {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "qwen";
