@@ -60,4 +60,45 @@ Result<SkeletalAnimation> animation_from_clip(const MotionClip& clip, int joints
     });
 }
 
+Result<MotionClip> clip_from_animation(const SkeletalAnimation& a, int64_t seed,
+                                       const Skeleton& skeleton) {
+    KINEMA_TRY_STATUS(a.validate());
+    std::vector<int> source(22);
+    for (int j = 0; j < 22; ++j) {
+        source[j] = find_joint(a, skeleton.names[j]);
+        if (source[j] < 0)
+            return make_error(ErrorKind::InvalidRequest,
+                              "clip_from_animation: no joint named " + skeleton.names[j]);
+    }
+    return motion_detail::guard("clip_from_animation", [&]() -> Result<MotionClip> {
+        const int64_t L = a.num_frames();
+        const auto rest = skeleton.rest_joints_m.to(at::kDouble).contiguous();
+        const double* rj = rest.data_ptr<double>();
+        MotionClip clip;
+        clip.seed = seed;
+        clip.fps = a.fps;
+        clip.rotations = at::empty({L, 22, 3, 3}, at::kFloat);
+        clip.transl = at::empty({L, 3}, at::kFloat);
+        float* r = clip.rotations.data_ptr<float>();
+        float* t = clip.transl.data_ptr<float>();
+        for (int64_t f = 0; f < L; ++f) {
+            for (int j = 0; j < 22; ++j)
+                for (int k = 0; k < 9; ++k)
+                    r[(f * 22 + j) * 9 + k] = static_cast<float>(a.rotation(f, source[j])[k]);
+            for (int k = 0; k < 3; ++k)
+                t[f * 3 + k] = static_cast<float>(a.root_positions_m[f][k] - rj[k]);
+        }
+        clip.rot6d = matrix_to_rot6d(clip.rotations).contiguous();
+        auto full = animation_from_clip(clip, 52, skeleton);
+        if (!full.ok()) return full.error();
+        const auto world = full->world_positions();
+        clip.joints = at::empty({L, 52, 3}, at::kFloat);
+        float* p = clip.joints.data_ptr<float>();
+        for (size_t i = 0; i < world.size(); ++i)
+            for (int k = 0; k < 3; ++k)
+                p[3 * i + k] = static_cast<float>(world[i][k]);
+        return clip;
+    });
+}
+
 }  // namespace kinema

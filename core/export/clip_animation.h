@@ -16,4 +16,11 @@ namespace kinema {
 Result<SkeletalAnimation> animation_from_clip(const MotionClip& clip, int joints = 52,
                                               const Skeleton& skeleton = Skeleton::builtin());
 
+// The inverse, for clips edited with the motion tools (resampled, in place, cleaned...): the 22
+// body joints are found by name (the SMPL-H names of `skeleton`), rot6d/rotations/transl/joints
+// are rebuilt (transl = root position - rest J_0; joints by FK, fingers at rest), fps kept.
+// InvalidRequest if a body joint is missing; OutOfMemory/Internal from libtorch.
+Result<MotionClip> clip_from_animation(const SkeletalAnimation& animation, int64_t seed = 0,
+                                       const Skeleton& skeleton = Skeleton::builtin());
+
 }  // namespace kinema
