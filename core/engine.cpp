@@ -236,6 +236,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     sreq.cfg_scale = req.cfg_scale;
     sreq.solver = req.solver;
     sreq.cancel = cancel;
+    sreq.record_teacache_trace = req.teacache.record_trace;
     if (req.teacache.enabled && !req.quality_mode) {
         sreq.teacache_threshold = req.teacache.threshold;
         sreq.teacache_coefficients = m.teacache_coefficients;
@@ -258,6 +259,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     result.timings.sample_s = seconds_since(t0);
     result.timings.dit_evaluations = sampled->dit_evaluations;
     result.timings.teacache_skipped = sampled->teacache_skipped;
+    result.teacache_trace = std::move(sampled->teacache_trace);
     if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
 
     phase(Phase::Decoding);

@@ -34,6 +34,7 @@ Result<PrecisionProfile> parse_precision(const std::string& name);
 struct TeaCacheSettings {
     bool enabled = false;
     double threshold = 0.1;  // accumulated rescaled relative L1 change that forces a computed step
+    bool record_trace = false;  // fill MotionResult::teacache_trace (calibration runs)
 };
 
 struct PostProcessSettings {
@@ -88,6 +89,7 @@ struct MotionResult {
     GenerationRequest request;      // the settings that made it (callbacks and cancel cleared)
     std::string model_display_name;
     GenerationTimings timings;
+    std::vector<TeaCacheTracePoint> teacache_trace;  // when request.teacache.record_trace
 };
 
 struct ModelInfo {

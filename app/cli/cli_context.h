@@ -50,5 +50,7 @@ void add_dev_command(CLI::App& app, CliContext& ctx);
 void add_plan_command(CLI::App& app, CliContext& ctx);
 void add_text_commands(CLI::App& app, CliContext& ctx);
 void add_generate_command(CLI::App& app, CliContext& ctx);
+// After add_bench_command: adds `bench quality` and `calibrate-teacache`.
+void add_quality_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace kinema::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     add_plan_command(app, ctx);
     add_text_commands(app, ctx);
     add_generate_command(app, ctx);
+    add_quality_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -7,6 +7,7 @@
 
 #include "core/engine/debug_text_conditioner.h"
 #include "core/io/model_config_reader.h"
+#include "core/model/model_presets.h"
 #include "core/model_paths.h"
 
 #include <fstream>
@@ -109,6 +110,23 @@ std::vector<ModelInfo> ModelRegistry::list() const {
 Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(const std::string& id,
                                                          const BindOptions& bind) const {
     auto model = std::make_unique<LoadedModel>();
+    if (id == "random:lite" || id == "random:full") {
+        // The real shapes with deterministic random weights and hashed text (benchmarks).
+        auto config = preset_config(id.substr(7));
+        if (!config) return config.error();
+        auto ckpt = random_hymotion_checkpoint(*config, /*seed=*/0, bind);
+        if (!ckpt) return ckpt.error();
+        model->checkpoint = std::move(*ckpt);
+        model->text = std::make_unique<DebugTextConditioner>(config->network.ctxt_input_dim,
+                                                             config->network.vtxt_input_dim, 128);
+        model->info.id = id;
+        model->info.display_name = "HY-Motion-1.0" +
+                                   std::string(id == "random:lite" ? "-Lite" : "") +
+                                   " shapes (random weights)";
+        model->info.kind = "debug-random";
+        model->info.available = true;
+        return model;
+    }
     if (id == kDebugRandom) {
         const auto config = debug_random_config();
         auto ckpt = random_hymotion_checkpoint(config, /*seed=*/0, bind);

@@ -1,5 +1,6 @@
 // ModelRegistry: which models the engine can run and how to load them. Built-in: "debug-random"
-// (random weights, always available) and "kinema-tiny" (the embedded model, when its folder is
+// (random weights, always available), "random:lite" / "random:full" (the real shapes with random
+// weights, for benchmarks; not listed) and "kinema-tiny" (the embedded model, when its folder is
 // installed); discovered: HY-Motion-1.0 / Lite folders (config.yml + latest.ckpt or
 // model.safetensors) under the model search roots (core/model_paths.h) and the user's folders.
 // Thread: engine worker only. Loading reads files on the calling thread.

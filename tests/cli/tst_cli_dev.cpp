@@ -2,6 +2,7 @@
 // fixtures: the commands the held-out fixtures are checked through.
 #include <ATen/ATen.h>
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -115,6 +116,51 @@ private Q_SLOTS:
         QCOMPARE(doc["clips"].toArray().size(), 2);
         QCOMPARE(doc["clips"].toArray()[0].toObject()["frames"].toInt(), 60);
         QCOMPARE(doc["dit_evaluations"].toInt(), 4);
+    }
+
+    // Quality Mode is the exact path: zero deviation, same evaluations; TeaCache runs fewer.
+    void benchQualityMeasuresAgainstTheExactPath() {
+        QFile prompts(path("prompts.txt"));
+        QVERIFY(prompts.open(QIODevice::WriteOnly));
+        prompts.write("a person walks forward\n# comment\n{\"text\": \"a person waves\"}\n");
+        prompts.close();
+        const auto r = run_cli({"bench", "quality", "--model", "debug-random", "--prompts",
+                                path("prompts.txt"), "--duration", "1", "--steps", "10", "--seeds",
+                                "0", "--settings", "quality-mode,teacache-0.20", "--json"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        const auto rows = QJsonDocument::fromJson(r.out).object()["rows"].toArray();
+        QCOMPARE(rows.size(), 3);
+        const auto quality = rows[1].toObject();
+        QCOMPARE(quality["setting"].toString(), QStringLiteral("quality-mode"));
+        QCOMPARE(quality["mpjpe_mm"].toDouble(), 0.0);
+        QCOMPARE(quality["max_angle_deg"].toDouble(), 0.0);
+        QCOMPARE(quality["dit_evaluations"].toDouble(), 10.0);
+        QVERIFY(rows[2].toObject()["dit_evaluations"].toDouble() < 10.0);
+    }
+
+    void calibrateTeaCacheWritesCoefficients() {
+        QFile prompts(path("cal.txt"));
+        QVERIFY(prompts.open(QIODevice::WriteOnly));
+        prompts.write("a person walks forward\na person jumps\n");
+        prompts.close();
+        const auto r = run_cli({"calibrate-teacache", "--model", "debug-random", "--prompts",
+                                path("cal.txt"), "--duration", "1", "--steps", "12", "--seeds", "0",
+                                "--out", path("teacache.json"), "--json"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QFile f(path("teacache.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc["coefficients"].toArray().size(), 5);
+        const auto th = doc["thresholds_for_speedup"].toArray();
+        QCOMPARE(th.size(), 3);
+        for (int i = 0; i < 3; ++i) {
+            const auto row = th[i].toObject();
+            QVERIFY(row["replayed_evaluations"].toDouble() <=
+                    12.0 / row["speedup"].toDouble() + 1e-9);
+            if (i > 0)
+                QVERIFY(row["threshold"].toDouble() >=
+                        th[i - 1].toObject()["threshold"].toDouble());
+        }
     }
 
     void badRequestsExitWithTypedErrors() {
