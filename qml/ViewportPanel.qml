@@ -30,6 +30,7 @@ Rectangle {
     View3D {
         id: view
         objectName: "viewport3d"
+        camera: camera
         anchors.fill: parent
         environment: SceneEnvironment {
             clearColor: Theme.viewport

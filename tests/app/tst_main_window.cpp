@@ -1,0 +1,134 @@
+// Smoke test of the real window under xvfb-run: loads Main.qml through AppLauncher, fails if Qt
+// fell back to the Software adaptation (View3D would be blank), runs a short generation with the
+// built-in "debug-random" model, and checks that the viewport holds skeleton pixels both during
+// the live preview and during playback (the head joint projects onto joint-coloured pixels).
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "app/gui/app_launcher.h"
+#include "app/gui/preview_geometry.h"
+
+namespace {
+
+int luminance(QRgb c) {
+    return (qRed(c) * 30 + qGreen(c) * 59 + qBlue(c) * 11) / 100;
+}
+
+// Pixels clearly brighter than the dark viewport, floor and grid inside `rect`.
+int bright_pixels(const QImage& image, const QRect& rect) {
+    int n = 0;
+    for (int y = rect.top(); y <= rect.bottom(); ++y)
+        for (int x = rect.left(); x <= rect.right(); ++x)
+            if (luminance(image.pixel(x, y)) > 85) ++n;
+    return n;
+}
+
+// Depth-first search through the visual item tree (QML items are not always QObject children).
+QQuickItem* find_item(QQuickItem* root, const QString& name) {
+    if (!root) return nullptr;
+    if (root->objectName() == name) return root;
+    for (QQuickItem* child : root->childItems())
+        if (QQuickItem* hit = find_item(child, name)) return hit;
+    return nullptr;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("KinemaTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+        QSettings().clear();
+    }
+
+    void windowRendersSkeleton() {
+        QQmlApplicationEngine engine;
+        AppLauncher launcher(engine);
+        LaunchOptions options;
+        options.prompt = QStringLiteral("A person jumps.");
+        options.steps = 12;
+        options.duration_s = 1.5;
+        options.size = QSize(1280, 800);
+        QVERIFY(launcher.start(options));
+        QQuickWindow* window = launcher.window();
+        GenerationController* c = launcher.controller();
+        QVERIFY(window && c);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        const QImage idle = window->grabWindow();
+        QVERIFY(!idle.isNull());
+        QVERIFY2(window->rendererInterface()->graphicsApi() != QSGRendererInterface::Software,
+                 "Qt Quick fell back to the Software adaptation: the 3D viewport would be blank");
+
+        auto* panel = find_item(window->contentItem(), QStringLiteral("viewportPanel"));
+        auto* view = find_item(window->contentItem(), QStringLiteral("viewport3d"));
+        QVERIFY(panel && view);
+        const QRect rect = panel->mapRectToScene(QRectF(0, 0, panel->width(), panel->height()))
+                               .toRect()
+                               .adjusted(40, 50, -40, -40)
+                               .intersected(idle.rect());
+
+        QSignalSpy state(c, &GenerationController::engineStateChanged);
+        QTRY_VERIFY_WITH_TIMEOUT(c->engineState() == QLatin1String("ready") ||
+                                     c->engineState() == QLatin1String("unavailable"),
+                                 120000);
+        if (c->engineState() != QLatin1String("ready")) {
+            QVERIFY2(!c->errorMessage().isEmpty(), "the banner must say why the engine is missing");
+            QSKIP("Engine::create failed on this build; the banner shows why");
+        }
+        c->settings()->setProperty("modelId", QStringLiteral("debug-random"));
+
+        QSignalSpy previews(c, &GenerationController::previewShown);
+        QSignalSpy done(c, &GenerationController::generationFinished);
+        QVERIFY(c->generate());
+        QVERIFY(previews.wait(120000) || previews.count() > 0);
+        QTest::qWait(200);
+        if (c->busy()) {
+            const QImage live = window->grabWindow();
+            QVERIFY2(bright_pixels(live, rect) > bright_pixels(idle, rect) + 300,
+                     "no skeleton pixels in the viewport during the live preview");
+        }
+        QVERIFY(done.count() > 0 || done.wait(300000));
+        QVERIFY2(done.first().first().toBool(), qPrintable(c->errorMessage()));
+        QTest::qWait(500);
+
+        const QImage playing = window->grabWindow();
+        const int idle_bright = bright_pixels(idle, rect);
+        const int play_bright = bright_pixels(playing, rect);
+        qInfo("bright viewport pixels: idle %d, playing %d", idle_bright, play_bright);
+        QVERIFY2(play_bright > idle_bright + 300, "no skeleton pixels in the viewport");
+
+        // The head joint (large sphere) projects onto a joint-coloured pixel.
+        PreviewGeometry* joints = nullptr;
+        for (auto* g : view->findChildren<PreviewGeometry*>())
+            if (g->mode() == PreviewGeometry::Joints && g->hasPose()) joints = g;
+        if (!joints)
+            for (auto* g : window->findChildren<PreviewGeometry*>())
+                if (g->mode() == PreviewGeometry::Joints && g->hasPose()) joints = g;
+        QVERIFY(joints);
+        const QImage now = window->grabWindow();
+        const QVector<QVector3D> posed = joints->jointsCm();
+        QCOMPARE(posed.size(), kDisplayJoints);
+        QVector3D head;
+        QVERIFY(QMetaObject::invokeMethod(view, "mapFrom3DScene", Q_RETURN_ARG(QVector3D, head),
+                                          Q_ARG(QVector3D, posed[15])));
+        const QPointF p = view->mapToScene(QPointF(head.x(), head.y()));
+        const QPoint px = p.toPoint();
+        QVERIFY2(now.rect().contains(px), "the head is off screen");
+        int hits = 0;
+        for (int dy = -2; dy <= 2; ++dy)
+            for (int dx = -2; dx <= 2; ++dx)
+                if (luminance(now.pixel(px + QPoint(dx, dy))) > 60) ++hits;
+        QVERIFY2(hits >= 13, "the head joint does not cover its projected position");
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
