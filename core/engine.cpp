@@ -77,6 +77,22 @@ Status validate(const GenerationRequest& r) {
     return {};
 }
 
+LogOptions engine_log_options() {
+    LogOptions o;
+    o.name = "engine";
+    o.console = false;
+    return o;
+}
+
+// $XDG_CACHE_HOME/kinema/text-features, else ~/.cache/kinema/text-features; empty without HOME.
+fs::path default_cache_dir() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+        return fs::path(x) / "kinema" / "text-features";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return fs::path(h) / ".cache" / "kinema" / "text-features";
+    return {};
+}
+
 // The DiT weight dtype for a request on this (CPU) build: Quality Mode and Auto run fp32.
 Result<at::ScalarType> dit_dtype(const GenerationRequest& r) {
     if (r.quality_mode) return at::kFloat;
@@ -119,12 +135,13 @@ struct Engine::Impl {
     ModelRegistry registry;
     std::unique_ptr<LoadedModel> model;  // the one loaded model (staged: one at a time)
     std::optional<WoodenBody> body;
-    std::string body_for_model;  // model id `body` was searched for
+    std::string body_for_model;                   // model id `body` was searched for
+    const GenerationCallbacks* active = nullptr;  // the running request's callbacks, else null
 
     explicit Impl(const EngineOptions& o)
         : options(o),
-          log(make_logger({.name = "engine", .console = false})),
-          registry(o.extra_model_dirs) {}
+          log(make_logger(engine_log_options())),
+          registry(o.extra_model_dirs, o.cache_dir.empty() ? default_cache_dir() : o.cache_dir) {}
 
     Result<LoadedModel*> ensure_model(const std::string& id, at::ScalarType dtype) {
         if (model && model->info.id == id && model->checkpoint.dit->dtype() == dtype)
@@ -132,7 +149,12 @@ struct Engine::Impl {
         model.reset();
         BindOptions bind;
         bind.dtype = dtype;
-        auto loaded = registry.load(id, bind);
+        auto loaded =
+            registry.load(id, bind, [this](const std::string& what, int64_t done, int64_t total) {
+                if (active && active->log)
+                    active->log(LogLevel::Info,
+                                what + " " + std::to_string(done) + "/" + std::to_string(total));
+            });
         if (!loaded) return loaded.error();
         model = std::move(*loaded);
         log->info("loaded model {}", id);
@@ -168,6 +190,11 @@ void Engine::unload_all() {
 }
 
 Result<MotionResult> Engine::generate(const GenerationRequest& request) {
+    struct ActiveScope {
+        Impl& impl;
+        ~ActiveScope() { impl.active = nullptr; }
+    } scope{*impl_};
+    impl_->active = &request.callbacks;
     try {
         return impl_->run(request);
     } catch (const c10::Error& e) {

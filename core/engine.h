@@ -101,6 +101,8 @@ struct ModelInfo {
     std::string unavailable_reason;
     uint64_t weight_bytes = 0;               // DiT + pipeline tensors as stored
     std::vector<std::string> known_actions;  // kinema-tiny: what it was trained on
+    // HY-Motion: where its text encoders were found (empty: prompts need precomputed features).
+    std::filesystem::path qwen_dir, clip_dir;
 };
 
 struct EngineOptions {

@@ -9,6 +9,7 @@
 #include "core/io/model_config_reader.h"
 #include "core/model/model_presets.h"
 #include "core/model_paths.h"
+#include "core/text/hymotion_text_conditioner.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -72,8 +73,8 @@ std::vector<double> read_teacache_coefficients(const fs::path& folder) {
     return c.size() == 5 ? c : std::vector<double>{};
 }
 
-ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs)
-    : extra_dirs_(std::move(extra_dirs)) {}
+ModelRegistry::ModelRegistry(std::vector<fs::path> extra_dirs, fs::path cache_dir)
+    : extra_dirs_(std::move(extra_dirs)), cache_dir_(std::move(cache_dir)) {}
 
 HyMotionConfig ModelRegistry::debug_random_config() {
     HyMotionConfig c;
@@ -97,9 +98,17 @@ std::vector<ModelInfo> ModelRegistry::list() const {
     auto roots = model_search_roots();
     for (const auto& dir : extra_dirs_)
         roots.push_back({dir, "user"});
-    for (const auto& found : scan_models(roots)) {
+    const auto found_models = scan_models(roots);
+    fs::path qwen_dir, clip_dir;
+    for (const auto& found : found_models) {
+        if (found.kind == "qwen3" && qwen_dir.empty()) qwen_dir = found.folder;
+        if (found.kind == "clip" && clip_dir.empty()) clip_dir = found.folder;
+    }
+    for (const auto& found : found_models) {
         if (found.kind != "hymotion-ckpt" && found.kind != "hymotion-safetensors") continue;
         auto info = hymotion_info(found.folder);
+        info.qwen_dir = qwen_dir;
+        info.clip_dir = clip_dir;
         const bool dup = std::any_of(out.begin(), out.end(),
                                      [&](const ModelInfo& m) { return m.id == info.id; });
         if (!dup) out.push_back(std::move(info));
@@ -107,8 +116,9 @@ std::vector<ModelInfo> ModelRegistry::list() const {
     return out;
 }
 
-Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(const std::string& id,
-                                                         const BindOptions& bind) const {
+Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(
+    const std::string& id, const BindOptions& bind,
+    std::function<void(const std::string&, int64_t, int64_t)> on_text_progress) const {
     auto model = std::make_unique<LoadedModel>();
     if (id == "random:lite" || id == "random:full") {
         // The real shapes with deterministic random weights and hashed text (benchmarks).
@@ -156,6 +166,20 @@ Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(const std::string& id,
         if (!ckpt) return ckpt.error();
         model->checkpoint = std::move(*ckpt);
         model->teacache_coefficients = read_teacache_coefficients(info.folder);
+        if (!info.qwen_dir.empty() && !info.clip_dir.empty()) {
+            text::HyMotionTextOptions o;
+            o.qwen_dir = info.qwen_dir;
+            o.clip_dir = info.clip_dir;
+            o.max_length_llm = model->checkpoint.config.pipeline.max_length_llm;
+            if (on_text_progress)
+                o.on_progress = [cb = on_text_progress](text::TextStage stage, int64_t done,
+                                                        int64_t total) {
+                    static constexpr const char* kNames[] = {"loading Qwen3", "encoding Qwen3",
+                                                             "loading CLIP", "encoding CLIP"};
+                    cb(kNames[static_cast<int>(stage)], done, total);
+                };
+            model->text = text::make_hymotion_text_conditioner(std::move(o), cache_dir_);
+        }
         model->info = std::move(info);
         return model;
     }

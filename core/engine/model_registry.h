@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,18 +35,23 @@ std::vector<double> read_teacache_coefficients(const std::filesystem::path& fold
 
 class ModelRegistry {
 public:
-    explicit ModelRegistry(std::vector<std::filesystem::path> extra_dirs);
+    // cache_dir: the text-embedding cache (empty: none).
+    ModelRegistry(std::vector<std::filesystem::path> extra_dirs, std::filesystem::path cache_dir);
 
     // Re-scans the search roots every call (cheap: directory listings only).
     std::vector<ModelInfo> list() const;
 
     // NotFound-style InvalidRequest for unknown ids; the model's own typed error otherwise.
-    Result<std::unique_ptr<LoadedModel>> load(const std::string& id, const BindOptions& bind) const;
+    // on_text_progress: forwarded from the HY-Motion text encoders (stage name, done, total).
+    Result<std::unique_ptr<LoadedModel>> load(
+        const std::string& id, const BindOptions& bind,
+        std::function<void(const std::string&, int64_t, int64_t)> on_text_progress = {}) const;
 
     static HyMotionConfig debug_random_config();
 
 private:
     std::vector<std::filesystem::path> extra_dirs_;
+    std::filesystem::path cache_dir_;
 };
 
 }  // namespace kinema

@@ -10,6 +10,7 @@
 #include "core/engine.h"
 #include "core/io/safetensors_writer.h"
 #include "core/io/state_dict_loader.h"
+#include "tests/text/tiny_text_models.h"
 
 using namespace kinema;
 namespace fs = std::filesystem;
@@ -125,6 +126,57 @@ private Q_SLOTS:
                 QVERIFY(max_abs(c.joints, world) <= 1e-5);
             }
         }
+    }
+
+    // Prompt -> tiny random Qwen3 + CLIP folders (discovered next to the model) -> DiT -> clips;
+    // the second run of the same prompt is served by the embedding cache without the encoders.
+    void hymotionFolderEncodesPromptsThroughTheCache() {
+        const fs::path root = fs::path(tmp_.path().toStdString()) / "with-text";
+        const fs::path fixtures = fs::path(KINEMA_TEST_FIXTURES) / "text";
+        make_fixture_model_folder(root / "fixture-b");
+        auto qc = test::tiny_qwen3_config(151936);
+        qc.hidden_size = 64;  // the fixture DiT's ctxt_input_dim
+        QVERIFY(test::write_model_folder(root / "qwen", qc.to_json(),
+                                         test::random_qwen3_weights(qc, 1, at::kBFloat16), 2,
+                                         fixtures / "qwen"));
+        const auto cc = test::tiny_clip_config();  // hidden 32 = vtxt_input_dim
+        QVERIFY(test::write_model_folder(root / "clip", cc.to_json(),
+                                         test::random_clip_weights(cc, 2), 1, fixtures / "clip"));
+        EngineOptions o;
+        o.extra_model_dirs = {root};
+        o.cache_dir = root / "cache";
+        auto engine = Engine::create(o);
+        REQUIRE_OK(engine);
+        bool found = false;
+        for (const auto& m : (*engine)->models())
+            if (m.id == "hymotion:fixture-b")
+                found = m.qwen_dir == root / "qwen" && m.clip_dir == root / "clip";
+        QVERIFY(found);
+        GenerationRequest r;
+        r.model_id = "hymotion:fixture-b";
+        r.prompt = "a person waves with the right hand";
+        r.duration_s = 1.0;
+        r.steps = 4;
+        std::vector<std::string> logs;
+        r.callbacks.log = [&](LogLevel, const std::string& line) { logs.push_back(line); };
+        auto first = (*engine)->generate(r);
+        REQUIRE_OK(first);
+        QVERIFY(!logs.empty());  // encoder progress reached the request's log callback
+        // Break the encoder weights (same sizes, so the same cache key): only the cache can answer.
+        for (const auto& f : fs::directory_iterator(root / "qwen"))
+            if (f.path().extension() == ".safetensors") {
+                const auto size = fs::file_size(f.path());
+                std::ofstream(f.path(), std::ios::binary | std::ios::trunc)
+                    << std::string(size, 'x');
+            }
+        (*engine)->unload_all();
+        auto second = (*engine)->generate(r);
+        REQUIRE_OK(second);
+        QCOMPARE(max_abs(first->clips[0].joints, second->clips[0].joints), 0.0);
+        r.prompt = "a new prompt the cache has never seen";
+        auto third = (*engine)->generate(r);
+        QVERIFY(!third.ok());
+        QCOMPARE(third.error().kind, ErrorKind::BadModelFile);
     }
 
     void callbacksFollowTheContract() {
