@@ -16,7 +16,6 @@ struct Group {
 };
 
 struct Candidate {
-    std::vector<int> resident_per_group;
     std::vector<BlockPlacement> blocks;
     uint64_t device_weight_bytes = 0;  // resident + ring
     uint64_t streamed_bytes = 0;
@@ -39,11 +38,12 @@ std::vector<bool> spread(size_t n, int r) {
     return resident;
 }
 
-Candidate evaluate(const PlannerInput& in, const std::vector<Group>& groups,
-                   const std::vector<int>& resident_per_group) {
+// Places every block (host-only stay on the host; `streamed[i]` streams block i; the rest is
+// resident) and evaluates the per-block model.
+Candidate evaluate_flags(const PlannerInput& in, const std::vector<bool>& streamed) {
     Candidate c;
-    c.resident_per_group = resident_per_group;
     c.blocks.resize(in.blocks.size());
+    uint64_t resident = 0, slot = 0;
     for (size_t i = 0; i < in.blocks.size(); ++i) {
         const WeightBlock& b = in.blocks[i];
         BlockPlacement& p = c.blocks[i];
@@ -51,15 +51,9 @@ Candidate evaluate(const PlannerInput& in, const std::vector<Group>& groups,
         p.role = b.role;
         p.size_bytes = b.size_bytes;
         p.compute_s = b.flops / in.flops_per_s;
-        p.where = b.host_only ? Residency::Host : Residency::Resident;
-    }
-    for (size_t g = 0; g < groups.size(); ++g) {
-        const auto flags = spread(groups[g].members.size(), resident_per_group[g]);
-        for (size_t k = 0; k < flags.size(); ++k)
-            if (!flags[k]) c.blocks[groups[g].members[k]].where = Residency::Streamed;
-    }
-    uint64_t resident = 0, slot = 0;
-    for (const auto& p : c.blocks) {
+        p.where = b.host_only   ? Residency::Host
+                  : streamed[i] ? Residency::Streamed
+                                : Residency::Resident;
         if (p.where == Residency::Resident) resident += p.size_bytes;
         if (p.where == Residency::Streamed) {
             c.streamed_bytes += p.size_bytes;
@@ -69,6 +63,18 @@ Candidate evaluate(const PlannerInput& in, const std::vector<Group>& groups,
     c.device_weight_bytes = resident + 2 * slot;
     c.forward_s = model_forward_time_s(c.blocks, in.link);
     return c;
+}
+
+// `resident_per_group[g]` members of group g resident, spread evenly within the group.
+Candidate evaluate(const PlannerInput& in, const std::vector<Group>& groups,
+                   const std::vector<int>& resident_per_group) {
+    std::vector<bool> streamed(in.blocks.size(), false);
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const auto flags = spread(groups[g].members.size(), resident_per_group[g]);
+        for (size_t k = 0; k < flags.size(); ++k)
+            if (!flags[k]) streamed[groups[g].members[k]] = true;
+    }
+    return evaluate_flags(in, streamed);
 }
 
 bool better(const Candidate& a, const Candidate& b) {
@@ -106,6 +112,34 @@ Candidate best_for_budget(const PlannerInput& in, const std::vector<Group>& grou
             best = c;
             found = true;
         }
+    }
+    // Whole-model spread: the fewest streamed blocks, evenly over every streamable block whatever
+    // its size, so the resident compute between two copies is as even as possible (filling by size
+    // alone can leave one size class resident in a clump and the copy engine idle meanwhile).
+    std::vector<size_t> all;
+    for (const auto& g : groups)
+        all.insert(all.end(), g.members.begin(), g.members.end());
+    std::sort(all.begin(), all.end());
+    for (size_t k = 1; k <= all.size(); ++k) {
+        const auto resident = spread(all.size(), static_cast<int>(all.size() - k));
+        std::vector<bool> streamed(in.blocks.size(), false);
+        uint64_t bytes = head, slot = 0;
+        for (size_t j = 0; j < all.size(); ++j) {
+            const uint64_t size = in.blocks[all[j]].size_bytes;
+            if (resident[j]) {
+                bytes += size;
+            } else {
+                streamed[all[j]] = true;
+                slot = std::max(slot, size);
+            }
+        }
+        if (bytes + 2 * slot > budget) continue;
+        Candidate c = evaluate_flags(in, streamed);
+        if (!found || better(c, best)) {
+            best = c;
+            found = true;
+        }
+        break;
     }
     return best;
 }

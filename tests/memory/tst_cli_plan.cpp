@@ -119,6 +119,26 @@ private Q_SLOTS:
         QCOMPARE(enc["host_blocks"].toArray().first().toString(), QString("qwen3.embed_tokens"));
     }
 
+    void streaming_bench_on_the_simulated_device() {
+        for (const char* vram : {"2", "4"}) {
+            const Run r =
+                run_cli({"bench", "dit", "--config", "full", "--random-weights", "--device", "sim",
+                         "--precision", "fp32", "--preserve-gb", "0.5", "--vram-gb", vram,
+                         "--steps", "6", "--host-gap-ms", "1", "--json"});
+            QVERIFY2(r.exit_code == 0, r.err.constData());
+            const QJsonObject doc = r.json();
+            QCOMPARE(doc["device"].toString(), QString("sim"));
+            QVERIFY(doc["streamed_count"].toInt() > 0);
+            QVERIFY(integer(doc, "peak_vram_bytes") <= qint64(QString(vram).toDouble() * kGiB));
+            QCOMPARE(integer(doc, "peak_vram_bytes"), integer(doc, "est_peak_vram_bytes"));
+            QCOMPARE(integer(doc, "hazards"), qint64(0));
+            QCOMPARE(doc["step_times_s"].toArray().size(), 6);
+            QVERIFY2(
+                doc["efficiency"].toDouble() >= 0.9 && doc["efficiency"].toDouble() <= 1.0 + 1e-9,
+                qPrintable(QString::number(doc["efficiency"].toDouble())));
+        }
+    }
+
     void cpu_profile_and_errors() {
         const Run cpu = run_cli({"plan", "--model", "lite", "--vram-gb", "0", "--json"});
         QVERIFY2(cpu.exit_code == 0, cpu.err.constData());
