@@ -5,12 +5,14 @@
 
 #include <ATen/ATen.h>
 
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "app/cli/cli_context.h"
 #include "core/engine.h"
+#include "core/export/motion_exporter.h"
 #include "core/io/state_dict_loader.h"
 
 namespace kinema::cli {
@@ -131,9 +133,35 @@ nlohmann::json summary(const MotionResult& m) {
             {"teacache_skipped", t.teacache_skipped}};
 }
 
+// "a person walks forward" -> "a_person_walks_forward" (file names of exports).
+std::string base_name_for(const std::string& prompt) {
+    std::string out;
+    for (char c : prompt) {
+        if (out.size() >= 48) break;
+        const bool keep = std::isalnum(static_cast<unsigned char>(c));
+        if (keep)
+            out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        else if (!out.empty() && out.back() != '_')
+            out.push_back('_');
+    }
+    while (!out.empty() && out.back() == '_')
+        out.pop_back();
+    return out.empty() ? "motion" : out;
+}
+
 Status run(const GenerateArgs& a, CliContext& ctx) {
     auto request = make_request(a);
     if (!request) return request.error();
+    std::vector<ExportFormat> formats;
+    if (!a.exports.empty()) {
+        auto parsed = parse_export_formats(a.exports);
+        if (!parsed) return parsed.error();
+        formats = *parsed;
+        std::error_code ec;
+        std::filesystem::create_directories(a.out_dir, ec);
+        if (ec)
+            return make_error(ErrorKind::Io, "cannot create " + a.out_dir + ": " + ec.message());
+    }
     EngineOptions options;
     for (const auto& d : a.model_dirs)
         options.extra_model_dirs.emplace_back(d);
@@ -150,11 +178,22 @@ Status run(const GenerateArgs& a, CliContext& ctx) {
     auto result = (*engine)->generate(*request);
     if (!result) return result.error();
     auto doc = summary(*result);
+    if (!formats.empty()) {
+        auto written =
+            export_result(*result, formats, a.out_dir, base_name_for(result->request.prompt));
+        if (!written) return written.error();
+        doc["exported"] = nlohmann::json::array();
+        for (const auto& f : *written)
+            doc["exported"].push_back(f.string());
+    }
     if (ctx.json) {
         print_json(doc);
     } else {
         std::cout << "generated " << result->clips.size() << " clip(s) with "
                   << result->model_display_name << " in " << result->timings.total_s << " s\n";
+        if (doc.contains("exported"))
+            for (const auto& f : doc["exported"])
+                std::cout << "wrote " << f.get<std::string>() << "\n";
     }
     return {};
 }

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -161,6 +162,24 @@ private Q_SLOTS:
                 QVERIFY(row["threshold"].toDouble() >=
                         th[i - 1].toObject()["threshold"].toDouble());
         }
+    }
+
+    void generateExportsEveryFormat() {
+        const QString out = path("exports");
+        const auto r =
+            run_cli({"generate", "--model", "debug-random", "--prompt",
+                     "A person walks, then waves!", "--duration", "1", "--steps", "3", "--seeds",
+                     "5", "--export", "bvh,fbx,glb,npz,json", "--out-dir", out, "--json", "-q"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["exported"].toArray().size(), 5);
+        for (const char* ext : {"bvh", "fbx", "glb", "npz", "json", "bvh.json"}) {
+            const QFileInfo f(
+                QDir(out).filePath(QStringLiteral("a_person_walks_then_waves_s5.") + ext));
+            QVERIFY2(f.exists() && f.size() > 100, qPrintable(f.filePath()));
+        }
+        const auto bad = run_cli(
+            {"generate", "--model", "debug-random", "--prompt", "x", "--export", "bvh,obj"});
+        QCOMPARE(bad.exit_code, 2);
     }
 
     void badRequestsExitWithTypedErrors() {
