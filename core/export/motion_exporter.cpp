@@ -66,4 +66,28 @@ Status export_clip(const MotionClip& clip, const ExportMetadata& metadata, Expor
     return make_error(ErrorKind::InvalidRequest, "unknown export format");
 }
 
+Result<std::vector<std::filesystem::path>> export_result(const MotionResult& result,
+                                                         const std::vector<ExportFormat>& formats,
+                                                         const std::filesystem::path& folder,
+                                                         const std::string& base_name,
+                                                         const ExportOptions& options) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec))
+        return make_error(ErrorKind::Io, "export folder " + folder.string() + " does not exist");
+    if (base_name.empty() || base_name.find('/') != std::string::npos)
+        return make_error(ErrorKind::InvalidRequest, "export: bad base name '" + base_name + "'");
+    std::vector<std::filesystem::path> written;
+    for (const MotionClip& clip : result.clips) {
+        const ExportMetadata metadata =
+            make_export_metadata(result.request, clip, result.model_display_name);
+        for (ExportFormat format : formats) {
+            const auto path = folder / (base_name + "_s" + std::to_string(clip.seed) + "." +
+                                        export_format_name(format));
+            KINEMA_TRY_STATUS(export_clip(clip, metadata, format, path, options));
+            written.push_back(path);
+        }
+    }
+    return written;
+}
+
 }  // namespace kinema

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/engine.h"
 #include "core/export/export_format.h"
@@ -35,5 +36,14 @@ struct ExportOptions {
 // clip, Io when the file system refuses; on error no file is left at `path`.
 Status export_clip(const MotionClip& clip, const ExportMetadata& metadata, ExportFormat format,
                    const std::filesystem::path& path, const ExportOptions& options = {});
+
+// Every clip of a run in every format: files `<folder>/<base_name>_s<seed>.<ext>` (BVH sidecar
+// `.bvh.json` too), settings from the run's request. Stops at the first error (files already
+// written stay). Returns the paths written, in clip-then-format order. Io if `folder` is missing.
+Result<std::vector<std::filesystem::path>> export_result(const MotionResult& result,
+                                                         const std::vector<ExportFormat>& formats,
+                                                         const std::filesystem::path& folder,
+                                                         const std::string& base_name,
+                                                         const ExportOptions& options = {});
 
 }  // namespace kinema

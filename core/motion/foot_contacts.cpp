@@ -113,19 +113,26 @@ Result<FootContacts> detect_foot_contacts(const SkeletalAnimation& a, const Foot
                     c[f] = true;
             }
         }
-        // Drop runs shorter than min_contact_frames.
-        for (int64_t f = 0; f < L;) {
-            if (!c[f]) {
-                ++f;
-                continue;
+        // Fill gaps shorter than max_gap_s between contacts, then drop runs shorter than
+        // min_contact_s (heel-to-toe transitions and speed noise fragment a stance otherwise).
+        const auto max_gap = static_cast<int64_t>(std::lround(o.max_gap_s * a.fps));
+        const auto min_run = static_cast<int64_t>(std::lround(o.min_contact_s * a.fps));
+        for (int pass = 0; pass < 2; ++pass) {
+            const bool value = pass == 1;  // pass 0: gaps (false runs), pass 1: short contacts
+            for (int64_t f = 0; f < L;) {
+                if (c[f] != value) {
+                    ++f;
+                    continue;
+                }
+                int64_t e = f;
+                while (e + 1 < L && c[e + 1] == value)
+                    ++e;
+                const bool inner = f > 0 && e + 1 < L;
+                if (pass == 0 ? (inner && e - f + 1 <= max_gap) : (e - f + 1 < min_run))
+                    for (int64_t k = f; k <= e; ++k)
+                        c[k] = !value;
+                f = e + 1;
             }
-            int64_t e = f;
-            while (e + 1 < L && c[e + 1])
-                ++e;
-            if (e - f + 1 < o.min_contact_frames)
-                for (int64_t k = f; k <= e; ++k)
-                    c[k] = false;
-            f = e + 1;
         }
     }
     return out;
@@ -143,7 +150,7 @@ Result<SkeletalAnimation> clean_foot_contacts(const SkeletalAnimation& a,
     const int J = a.num_joints();
     const auto world = a.world_positions();
     SkeletalAnimation out = a;
-    const int64_t blend = std::max(0, o.blend_frames);
+    const int64_t blend = std::max<int64_t>(0, std::lround(o.blend_s * a.fps));
     std::vector<Vec3> P;
     std::vector<Mat3> G;
     for (int leg = 0; leg < 2; ++leg) {
@@ -168,7 +175,9 @@ Result<SkeletalAnimation> clean_foot_contacts(const SkeletalAnimation& a,
                 if (f > e) w = double((e + blend + 1) - f) / double(blend + 1);
                 w = w * w * (3 - 2 * w);
                 frame_globals(out, f, P, G);
-                const Vec3 goal = P[li.ankle] + w * (target - P[li.ankle]);
+                // Pin horizontally; the ankle keeps its own height (heel strike and heel rise).
+                const Vec3 pinned = {target[0], P[li.ankle][1], target[2]};
+                const Vec3 goal = P[li.ankle] + w * (pinned - P[li.ankle]);
                 solve_two_bone_ik(out, f, li.hip, li.knee, li.ankle, goal);
             }
             s = e + 1;

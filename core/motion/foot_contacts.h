@@ -23,8 +23,9 @@ struct FootContactOptions {
                                      LegJoints{"R_Hip", "R_Knee", "R_Ankle", "R_Foot"}};
     double height_threshold_m = 0.05;   // above the joint's lowest height in the clip
     double speed_threshold_m_s = 0.30;  // horizontal speed
-    int min_contact_frames = 3;         // shorter runs are not contacts
-    int blend_frames = 4;               // cleanup easing before and after each contact
+    double max_gap_s = 0.1;             // shorter gaps between contacts are filled first
+    double min_contact_s = 0.1;         // then shorter runs are not contacts
+    double blend_s = 0.13;              // cleanup easing before and after each contact
 };
 
 struct FootContacts {

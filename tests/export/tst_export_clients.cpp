@@ -1,8 +1,8 @@
 // Exports checked by the tools animators use (label e2e): the Khronos glTF validator, three.js'
-// BVHLoader and GLTFLoader (npm, installed into <build>/test-clients on first use), and Blender 3.4
-// importing our BVH, GLB and FBX: every bone's world head on every frame must be within 1 mm of
-// Kinema's own FK. Blender is Z-up; its importers map our Y-up (x, y, z) to (x, -z, y).
-// Set KINEMA_EXPORT_TEST_KEEP=<dir> to keep the exported files and Blender's reports there.
+// BVHLoader, GLTFLoader and FBXLoader (npm, installed into <build>/test-clients on first use), and
+// Blender 3.4 importing our BVH, GLB and FBX: every bone's world head on every frame must be within
+// 1 mm of Kinema's own FK. Blender is Z-up; its importers map our Y-up (x, y, z) to (x, -z, y). Set
+// KINEMA_EXPORT_TEST_KEEP=<dir> to keep the exported files and Blender's reports there.
 #include <QtTest/QtTest>
 
 #include <nlohmann/json.hpp>
@@ -107,7 +107,7 @@ class TestExportClients : public QObject {
                         nlohmann::json& out) {
         const QString blender = test::blender_executable();
         if (blender.isEmpty()) return false;
-        const fs::path report = input.string() + ".blender.json";
+        const fs::path report = dir_ / (input.filename().string() + ".blender.json");
         const auto r = test::run_process(
             blender,
             {"-b", "--factory-startup", "--python", kClients + "/blender_heads.py", "--", kind,
@@ -210,6 +210,19 @@ private Q_SLOTS:
         QCOMPARE(glb.at("bones").get<int>(), 52);
         QCOMPARE(glb.at("skinned_meshes").get<int>(), 1);
         QVERIFY(std::abs(glb.at("duration").get<double>() - double(clip_.frames() - 1) / 30.0) <
+                1e-4);
+        if (!fs::exists(file("clip52.fbx"))) return;
+        const auto fbx = nlohmann::json::parse(
+            node_run({"three_load.mjs", "fbx", QString::fromStdString(file("clip52.fbx").string())})
+                .toStdString(),
+            nullptr, false);
+        qInfo("three FBXLoader: %s", fbx.dump().c_str());
+        QVERIFY(!fbx.is_discarded());
+        QCOMPARE(fbx.at("animations").get<int>(), 1);
+        QCOMPARE(fbx.at("bones").get<int>(), 52);
+        QCOMPARE(fbx.at("skinned_meshes").get<int>(), 1);
+        QCOMPARE(fbx.at("tracks").get<int>(), 53);
+        QVERIFY(std::abs(fbx.at("duration").get<double>() - double(clip_.frames() - 1) / 30.0) <
                 1e-4);
     }
 

@@ -238,6 +238,28 @@ private Q_SLOTS:
         QCOMPARE(b.substr(b.size() - 16, 4), std::string("\xf8\x5a\x8c\x6a"));
     }
 
+    void exportResultNamesFilesBySeed() {
+        QTemporaryDir dir;
+        MotionResult result;
+        result.clips = {test::golden_clip(0), test::golden_clip(1)};
+        result.request.prompt = "two seeds";
+        result.request.seeds = {0, 7};
+        const auto formats = parse_export_formats("bvh,npz,glb");
+        const auto written =
+            export_result(result, *formats, dir.path().toStdString(), "take", ExportOptions{});
+        KINEMA_REQUIRE_OK(written);
+        QCOMPARE(written->size(), size_t(6));
+        QCOMPARE(QString::fromStdString(written->at(4).filename().string()),
+                 QString("take_s7.npz"));
+        for (const auto& p : *written)
+            QVERIFY(fs::exists(p));
+        QVERIFY(
+            read_all(fs::path(dir.path().toStdString()) / "take_s7.bvh.json").find("two seeds") !=
+            std::string::npos);
+        QCOMPARE(export_result(result, *formats, "/nonexistent-folder", "take").error().kind,
+                 ErrorKind::Io);
+    }
+
     void everyFormatAtomically() {
         QTemporaryDir dir;
         const fs::path folder = dir.path().toStdString();

@@ -186,6 +186,52 @@ private Q_SLOTS:
         QCOMPARE(detect_foot_contacts(mocap_).error().kind, ErrorKind::InvalidRequest);
     }
 
+    void walkContactsAlternate() {
+        // A real walk (CMU 131_01, 120 fps, cgspeed units: 0.056444 m each).
+        const auto walk =
+            read_bvh(KINEMA_TEST_FIXTURES "/export/cmu_131_01_walk_excerpt.bvh", 0.056444);
+        KINEMA_REQUIRE_OK(walk);
+        const auto& a = walk->animation;
+        FootContactOptions o;
+        o.legs = {LegJoints{"LeftHip", "LeftKnee", "LeftAnkle", "LeftToe"},
+                  LegJoints{"RightHip", "RightKnee", "RightAnkle", "RightToe"}};
+        const auto contacts = detect_foot_contacts(a, o);
+        KINEMA_REQUIRE_OK(contacts);
+        for (int leg = 0; leg < 2; ++leg) {
+            const auto& c = contacts->contact[leg];
+            int runs = 0, planted = 0;
+            for (size_t f = 0; f < c.size(); ++f) {
+                planted += c[f];
+                runs += c[f] && (f == 0 || !c[f - 1]);
+            }
+            std::string pattern;
+            for (size_t f = 0; f < c.size(); f += 3)
+                pattern += c[f] ? '#' : '.';
+            qInfo("walk leg %d: %d contact runs, %d of %zu frames planted %s", leg, runs, planted,
+                  c.size(), pattern.c_str());
+            QVERIFY(runs >= 2 && runs <= 6);  // ~1.8 steps per second per foot over 3 s
+            QVERIFY(planted > int(c.size()) / 5 && planted < int(c.size()) * 4 / 5);
+        }
+        const auto before = measure_motion_quality(a, *contacts, o);
+        const auto cleaned = clean_foot_contacts(a, *contacts, o);
+        KINEMA_REQUIRE_OK(cleaned);
+        const auto after = measure_motion_quality(*cleaned, *contacts, o);
+        KINEMA_REQUIRE_OK(after);
+        qInfo("walk: foot skate %.2f -> %.3f cm/s; mean jerk %.1f -> %.1f m/s^3",
+              before->foot_skate_cm_s, after->foot_skate_cm_s, before->mean_jerk_m_s3,
+              after->mean_jerk_m_s3);
+        // The ankles are pinned; the toes still roll about them (heel rise), which the metric
+        // (ankle and toe) keeps seeing.
+        FootContactOptions ankles = o;
+        ankles.legs[0].toe = ankles.legs[1].toe = "";
+        const auto ankle_before = measure_motion_quality(a, *contacts, ankles);
+        const auto ankle_after = measure_motion_quality(*cleaned, *contacts, ankles);
+        qInfo("walk: ankle-only skate %.2f -> %.3f cm/s", ankle_before->foot_skate_cm_s,
+              ankle_after->foot_skate_cm_s);
+        QVERIFY(after->foot_skate_cm_s < 0.7 * before->foot_skate_cm_s);
+        QVERIFY(ankle_after->foot_skate_cm_s < 0.2 * ankle_before->foot_skate_cm_s);
+    }
+
     void clipRoundTrip() {
         const MotionClip clip = test::golden_clip(1);
         const auto edited = make_in_place(*animation_from_clip(clip, 52));
