@@ -12,6 +12,11 @@ Rectangle {
     required property var controller
     required property var clock
     color: Theme.viewport
+    gradient: Gradient {
+        GradientStop { position: 0.0; color: "#2b2f37" }
+        GradientStop { position: 0.45; color: "#1c1f24" }
+        GradientStop { position: 1.0; color: Theme.viewport }
+    }
 
     readonly property real spacingCm: 110
     property real yaw: 20
@@ -33,8 +38,7 @@ Rectangle {
         camera: camera
         anchors.fill: parent
         environment: SceneEnvironment {
-            clearColor: Theme.viewport
-            backgroundMode: SceneEnvironment.Color
+            backgroundMode: SceneEnvironment.Transparent
             antialiasingMode: SceneEnvironment.MSAA
             antialiasingQuality: SceneEnvironment.Medium
         }

@@ -49,6 +49,7 @@ bool AppLauncher::start(const LaunchOptions& options) {
     GenerationSettings* s = controller_->settings();
     if (!options_.prompt.isEmpty()) s->setProperty("prompt", options_.prompt);
     if (options_.steps > 0) s->setProperty("steps", options_.steps);
+    if (!options_.seeds.isEmpty()) s->setProperty("seeds", options_.seeds);
     if (options_.duration_s > 0) s->setProperty("durationS", options_.duration_s);
 
     connect(controller_, &GenerationController::engineStateChanged, this,

@@ -19,6 +19,7 @@ class QQmlApplicationEngine;
 struct LaunchOptions {
     QString prompt;           // empty: keep the saved prompt
     QString model;            // empty: keep the saved model
+    QString seeds;            // e.g. "0, 1, 2": one variation per seed; empty: keep
     int steps = 0;            // 0: keep
     double duration_s = 0;    // 0: keep
     bool generate = false;    // start a generation once the engine is ready

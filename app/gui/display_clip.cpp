@@ -57,7 +57,7 @@ bool shape_is(const at::Tensor& t, std::initializer_list<int64_t> tail, int64_t 
     return true;
 }
 
-DisplayClip convert(const kinema::MotionClip& c) {
+DisplayClip convert(const kinema::MotionClip& c, bool ground) {
     DisplayClip d;
     d.seed = c.seed;
     d.fps = c.fps > 0 ? c.fps : 30.0;
@@ -75,6 +75,16 @@ DisplayClip convert(const kinema::MotionClip& c) {
             d.joints.emplace_back(v[0], v[1], v[2]);
         }
 
+    float lift = 0;
+    if (ground) {
+        float min_y = d.joints.front().y();
+        for (const QVector3D& p : d.joints)
+            min_y = std::min(min_y, p.y());
+        lift = -min_y;
+        for (QVector3D& p : d.joints)
+            p.setY(p.y() + lift);
+    }
+
     if (!shape_is(c.rotations, {kDisplayJoints, 3, 3}, frames) || !shape_is(c.transl, {3}, frames))
         return d;
     const at::Tensor rot = c.rotations.to(at::kFloat).contiguous();
@@ -84,7 +94,7 @@ DisplayClip convert(const kinema::MotionClip& c) {
     const float* tp = tr.data_ptr<float>();
     d.local_rotations.reserve(size_t(frames) * kDisplayJoints);
     for (int64_t f = 0; f < frames; ++f) {
-        d.transl.emplace_back(tp[3 * f], tp[3 * f + 1], tp[3 * f + 2]);
+        d.transl.emplace_back(tp[3 * f], tp[3 * f + 1] + lift, tp[3 * f + 2]);
         for (int j = 0; j < kDisplayJoints; ++j)
             d.local_rotations.push_back(
                 QQuaternion::fromRotationMatrix(QMatrix3x3(rp + (f * rn + j) * 9)).normalized());
@@ -133,11 +143,11 @@ void DisplayClip::pose_at(double time_s, QVector3D* out) const {
                  joints[size_t(f1) * kDisplayJoints + j] * a;
 }
 
-DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips) {
+DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips, bool ground) {
     auto out = std::make_shared<std::vector<DisplayClip>>();
     for (const auto& c : clips) {
         try {
-            DisplayClip d = convert(c);
+            DisplayClip d = convert(c, ground);
             if (d.frames > 0) out->push_back(std::move(d));
         } catch (const std::exception&) {
             // A malformed preview is dropped; the next one replaces it.

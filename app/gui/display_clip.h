@@ -37,8 +37,11 @@ struct DisplayClip {
 
 using DisplayClipSet = std::shared_ptr<const std::vector<DisplayClip>>;
 
-// Any thread. Clips with undefined or misshapen tensors are skipped.
-DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips);
+// Any thread. Clips with undefined or misshapen tensors are skipped. `ground`: shift each clip
+// vertically so its lowest body joint over the clip touches y = 0 (for live previews, which the
+// engine decodes without ground alignment; final results are already grounded).
+DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips,
+                                  bool ground = false);
 
 // The body skeleton used by pose_at: parents (-1 for the root) and rest offsets (metres).
 const std::vector<int>& display_parents();

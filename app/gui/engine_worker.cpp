@@ -84,7 +84,7 @@ void EngineWorker::run(int job, kinema::GenerationRequest request) {
     cb.preview = [this, job](int64_t step, kinema::ClipSet clips) {
         Q_EMIT previewComputed(job, step);
         if (!clips) return;
-        DisplayClipSet display = make_display_clips(*clips);
+        DisplayClipSet display = make_display_clips(*clips, /*ground=*/true);
         {
             std::lock_guard<std::mutex> lock(preview_mutex_);
             latest_preview_ = std::move(display);

@@ -1,6 +1,6 @@
 // kinema: the desktop app. The window is created first; the engine starts behind it on the
 // controller's worker thread.
-//   --prompt TEXT --model ID --steps N --duration S   override the saved settings
+//   --prompt TEXT --model ID --steps N --seeds LIST --duration S   override the saved settings
 //   --generate            start a generation as soon as the engine is ready
 //   --screenshot FILE     grab the window to FILE (idle; at --screenshot-step N; or while playing)
 //   --quit                quit after the screenshot (for automation under xvfb-run)
@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     QCommandLineOption prompt("prompt", "Prompt to use (saved like a typed one)", "TEXT");
     QCommandLineOption model("model", "Model id (e.g. kinema-tiny, debug-random)", "ID");
     QCommandLineOption steps("steps", "Sampling steps", "N");
+    QCommandLineOption seeds("seeds", "Seeds, one variation each, e.g. \"0,1,2\"", "LIST");
     QCommandLineOption duration("duration", "Clip length in seconds (0.5-12)", "S");
     QCommandLineOption generate("generate", "Start a generation when the engine is ready");
     QCommandLineOption screenshot("screenshot", "Save a screenshot of the window to FILE", "FILE");
@@ -67,13 +68,14 @@ int main(int argc, char** argv) {
     QCommandLineOption size("size", "Window size for screenshots, e.g. 1600x1000", "WxH");
     QCommandLineOption quit("quit", "Quit after the screenshot");
     parser.addOptions(
-        {prompt, model, steps, duration, generate, screenshot, screenshot_step, size, quit});
+        {prompt, model, steps, seeds, duration, generate, screenshot, screenshot_step, size, quit});
     parser.process(app);
 
     LaunchOptions options;
     options.prompt = parser.value(prompt);
     options.model = parser.value(model);
     options.steps = parser.value(steps).toInt();
+    options.seeds = parser.value(seeds);
     options.duration_s = parser.value(duration).toDouble();
     options.generate = parser.isSet(generate);
     options.screenshot = parser.value(screenshot);
