@@ -12,6 +12,7 @@
 #include "core/engine/clip_decoding.h"
 #include "core/engine/model_registry.h"
 #include "core/logging.h"
+#include "core/memory/memory_sampler.h"
 #include "core/motion/motion_normalization.h"
 #include "core/motion/wooden_body.h"
 
@@ -210,8 +211,21 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     const auto& cb = req.callbacks;
     const std::atomic<bool>* cancel = req.cancel.get();
     auto cancelled = [&] { return cancel && cancel->load(); };
+    // Memory telemetry: sampled on its own thread, delivered here (the worker thread) at every
+    // phase change and step so the request's callbacks stay on one thread.
+    std::optional<MemorySampler> telemetry;
+    if (cb.memory) {
+        MemorySamplerOptions mo;
+        mo.device = options.device == "cuda" ? 0 : -1;
+        telemetry.emplace(mo);
+        telemetry->start();
+    }
+    auto report_memory = [&] {
+        if (telemetry) cb.memory(telemetry->latest());
+    };
     auto phase = [&](Phase p) {
         if (cb.phase) cb.phase(p);
+        report_memory();
     };
     c10::InferenceMode guard;
     MotionResult result;
@@ -271,6 +285,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     const double fps = ckpt.config.pipeline.fps;
     sreq.on_step = [&](const SamplerStep& step) {
         if (cb.progress) cb.progress(step.step, step.total);
+        report_memory();
         if (!req.want_preview || !cb.preview || cancelled()) return;
         const at::Tensor denorm =
             denormalize(*step.x0_estimate, ckpt.pipeline.mean, ckpt.pipeline.std);
@@ -301,6 +316,10 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
     result.clips = std::move(*clips);
     result.timings.decode_s = seconds_since(t0);
     result.timings.total_s = seconds_since(t_start);
+    if (telemetry) {
+        telemetry->stop();
+        report_memory();
+    }
     log->info("generated {} clip(s) of {} frames in {:.2f} s", result.clips.size(),
               result.clips.front().frames(), result.timings.total_s);
     return result;

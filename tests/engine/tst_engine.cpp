@@ -193,9 +193,19 @@ private Q_SLOTS:
             QCOMPARE(clips->size(), size_t(2));
             QCOMPARE(clips->front().joints.size(1), int64_t(52));
         };
+        std::vector<MemorySample> memory;
+        r.callbacks.memory = [&](const MemorySample& m) { memory.push_back(m); };
         auto result = engine_->generate(r);
         REQUIRE_OK(result);
         QCOMPARE(steps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+        // One sample per phase and per step, plus the final one; host RSS measured, peaks
+        // monotonic.
+        QCOMPARE(memory.size(), size_t(4 + 6 + 1));
+        for (std::size_t i = 0; i < memory.size(); ++i) {
+            QVERIFY(memory[i].host_rss_bytes > 0);
+            QVERIFY(!memory[i].has_device);
+            if (i) QVERIFY(memory[i].peak_host_rss_bytes >= memory[i - 1].peak_host_rss_bytes);
+        }
         QCOMPARE(previews, steps);
         QCOMPARE(phases, (std::vector<Phase>{Phase::Loading, Phase::EncodingText, Phase::Sampling,
                                              Phase::Decoding}));
