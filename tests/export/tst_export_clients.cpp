@@ -104,7 +104,7 @@ class TestExportClients : public QObject {
 
     // Runs Blender on `input`, returns its report (QFAIL on failure, QSKIP without Blender).
     bool blender_report(const QString& kind, const fs::path& input, double scale,
-                        nlohmann::json& out) {
+                        nlohmann::json& out, double fps) {
         const QString blender = test::blender_executable();
         if (blender.isEmpty()) return false;
         const fs::path report = dir_ / (input.filename().string() + ".blender.json");
@@ -112,7 +112,7 @@ class TestExportClients : public QObject {
             blender,
             {"-b", "--factory-startup", "--python", kClients + "/blender_heads.py", "--", kind,
              QString::fromStdString(input.string()), QString::fromStdString(report.string()),
-             "--scale", QString::number(scale)},
+             "--scale", QString::number(scale), "--fps", QString::number(fps)},
             600);
         if (!r.started || r.exit_code != 0 || !fs::exists(report)) {
             qWarning("%s", qPrintable(r.output.right(4000)));
@@ -125,12 +125,14 @@ class TestExportClients : public QObject {
 
     void check_blender(const QString& kind, const fs::path& input, double scale,
                        const SkeletalAnimation& reference, const char* label,
-                       bool expect_mannequin = false) {
+                       bool expect_mannequin = false, double fps = 30) {
         if (test::blender_executable().isEmpty())
             QSKIP("Blender is not installed (apt-get install blender); Blender checks skipped");
         if (!fs::exists(input)) QSKIP("this format is not exported by this build");
         nlohmann::json report;
-        QVERIFY2(blender_report(kind, input, scale, report), "Blender failed to import the file");
+        QVERIFY2(blender_report(kind, input, scale, report, fps),
+                 "Blender failed to import the file");
+        QCOMPARE(report.at("fps").get<double>(), fps);
         const Comparison c = compare_heads(report, reference);
         qInfo("Blender %s: %d bones x %lld frames, max |head - Kinema FK| = %.4f mm", label,
               c.bones, static_cast<long long>(c.frames), c.max_mm);
@@ -245,6 +247,25 @@ private Q_SLOTS:
                       "FBX 52 + mannequin", true);
         check_blender("fbx", file("clip22_bare.fbx"), 1.0, *animation_from_clip(clip_, 22),
                       "FBX 22");
+    }
+
+    void blenderResampled24Fps() {
+        // Slerp-resampled to 24 fps: every format carries the rate (BVH Frame Time, glTF times,
+        // FBX TimeMode) and Blender's heads match our resampled FK.
+        ExportOptions o;
+        o.fps = 24;
+        o.mannequin = false;
+        for (auto f : {ExportFormat::Bvh, ExportFormat::Glb, ExportFormat::Fbx}) {
+            const auto path = file(std::string("clip24.") + export_format_name(f));
+            const auto s = export_clip(clip_, {}, f, path, o);
+            QVERIFY2(s.ok(), s.ok() ? "" : s.error().describe().c_str());
+        }
+        const auto reference = resample_animation(*animation_from_clip(clip_, 52), 24.0);
+        KINEMA_REQUIRE_OK(reference);
+        QCOMPARE(reference->num_frames(), int64_t(48));
+        check_blender("bvh", file("clip24.bvh"), 0.01, *reference, "BVH 24 fps", false, 24);
+        check_blender("glb", file("clip24.glb"), 1.0, *reference, "GLB 24 fps", false, 24);
+        check_blender("fbx", file("clip24.fbx"), 1.0, *reference, "FBX 24 fps", false, 24);
     }
 
     void blenderReadsRealBvhAsOurReaderDoes() {

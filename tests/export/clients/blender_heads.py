@@ -1,7 +1,7 @@
 # Blender (3.4, headless) client of the export tests:
 #   blender -b --factory-startup --python blender_heads.py -- <bvh|glb|fbx> <file> <out.json>
-#           [--scale S] [--render out.png --frame F]
-# Imports the file into an empty scene at 30 fps, then writes every bone's world head position for
+#           [--scale S] [--fps F] [--render out.png --frame F]
+# Imports the file into an empty scene at 30 fps (or --fps), then writes every bone's world head position for
 # every frame of the armature's action (Blender's Z-up world, metres) as JSON:
 #   {"fps", "frame_start", "frame_end", "bones": [names], "heads": [[[x, y, z] per bone] per frame]}
 # Shims for Debian 12 (spec/platform.md §9): the BVH importer opens files with mode 'rU' (rejected
@@ -37,7 +37,7 @@ scale = float(options.get("--scale", "1"))
 
 bpy.ops.wm.read_factory_settings(use_empty=True)
 scene = bpy.context.scene
-scene.render.fps = 30
+scene.render.fps = int(options.get("--fps", "30"))  # the glTF importer keys at this rate
 scene.render.fps_base = 1.0
 if kind == "bvh":
     bpy.ops.import_anim.bvh(filepath=path, global_scale=scale, update_scene_fps=True,
