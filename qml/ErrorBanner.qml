@@ -6,11 +6,13 @@ import QtQuick.Layouts
 Rectangle {
     id: root
     property string message
+    property color accent: Theme.error
+    property string icon: "!"
     signal dismissed()
     visible: message.length > 0
     implicitHeight: visible ? row.implicitHeight + 16 : 0
     color: "#3a1f22"
-    border.color: Theme.error
+    border.color: accent
     radius: 4
 
     RowLayout {
@@ -19,9 +21,9 @@ Rectangle {
         anchors.margins: 8
         spacing: 10
         Rectangle {
-            width: 20; height: 20; radius: 10; color: Theme.error
+            width: 20; height: 20; radius: 10; color: root.accent
             Layout.alignment: Qt.AlignTop
-            Text { anchors.centerIn: parent; text: "!"; color: "white"; font.bold: true }
+            Text { anchors.centerIn: parent; text: root.icon; color: "white"; font.bold: true }
         }
         Label {
             Layout.fillWidth: true

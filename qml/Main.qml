@@ -141,8 +141,9 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 Layout.margins: visible ? 8 : 0
                 message: exporter.lastMessage
-                color: "#2f2a1c"
-                border.color: Theme.warn
+                color: exporter.lastOk ? "#1c2f22" : "#2f2a1c"
+                accent: exporter.lastOk ? Theme.ok : Theme.warn
+                icon: exporter.lastOk ? "\u2713" : "!"
                 onDismissed: exporter.clearMessage()
             }
             ViewportPanel {

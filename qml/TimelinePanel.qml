@@ -101,7 +101,11 @@ Rectangle {
                     MenuItem {
                         required property var modelData
                         text: modelData.label + (modelData.available ? "" : qsTr("  (coming soon)"))
+                        enabled: modelData.available && !root.exporter.busy
                         onTriggered: root.exporter.exportTo(modelData.id, "")
+                        ToolTip.visible: hovered
+                        ToolTip.delay: 500
+                        ToolTip.text: modelData.note + qsTr(" · saved to %1").arg(root.exporter.folder)
                     }
                 }
             }

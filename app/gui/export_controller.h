@@ -1,7 +1,10 @@
-// ExportController: the export menu (BVH, FBX, GLB, NPZ, JSON, MP4) of the selected result.
-// TODO(export): core/export is being written by another agent; `exportTo` is the one hook to wire
-// to it (kinema::export_* taking the MotionResult and a path, written to a temp file + rename).
-// Until then every format reports itself as not available yet. GUI thread only.
+// ExportController: the export menu (BVH, FBX, GLB, NPZ, JSON, MP4) of the selected variation.
+// BVH/FBX/GLB/NPZ/JSON go through core/export (kinema::export_clip, atomic temp + rename) on a
+// pool thread; the MotionResult is an immutable shared value, so the UI may start the next run
+// meanwhile. MP4 needs an offscreen render of the viewport: TODO(export-mp4) wire
+// core/export/video_encoder to a QQuickRenderControl pass; until then it reports "not yet".
+// Files go to `folder` (QSettings "export/folder", default ~/Documents/Kinema) as
+// <prompt-slug>_s<seed>.<ext>. GUI thread only.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -17,27 +20,41 @@ class ExportController : public QObject {
     QML_ELEMENT
     Q_PROPERTY(GenerationController* controller MEMBER controller_ NOTIFY controllerChanged)
     Q_PROPERTY(QVariantList formats READ formats CONSTANT)
+    Q_PROPERTY(QString folder READ folder WRITE setFolder NOTIFY folderChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     Q_PROPERTY(QString lastMessage READ lastMessage NOTIFY lastMessageChanged)
+    Q_PROPERTY(bool lastOk READ lastOk NOTIFY lastMessageChanged)
 
 public:
     explicit ExportController(QObject* parent = nullptr);
 
-    // Each: {id: "bvh", label: "BVH (.bvh)", extension: "bvh", available: bool, note: QString}
+    // Each: {id: "bvh", label: "BVH motion (.bvh)", extension, available: bool, note}
     static QVariantList formats();
+    QString folder() const { return folder_; }
+    void setFolder(const QString& folder);
+    bool busy() const { return busy_; }
     QString lastMessage() const { return last_message_; }
+    bool lastOk() const { return last_ok_; }
 
-    // Exports the controller's selected clip (or all clips) to `path`. False with lastMessage
-    // saying why when the format is not available or there is nothing to export.
-    Q_INVOKABLE bool exportTo(const QString& format_id, const QString& path);
-    Q_INVOKABLE void clearMessage() { setMessage(QString()); }
+    // Exports the selected clip of the last result in `format_id`; `path` empty: the default
+    // file name in `folder`. Returns false (lastMessage says why) when nothing can start;
+    // true when the export started (exported(...) follows).
+    Q_INVOKABLE bool exportTo(const QString& format_id, const QString& path = QString());
+    Q_INVOKABLE void clearMessage() { setMessage(QString(), true); }
 
 Q_SIGNALS:
     void controllerChanged();
+    void folderChanged();
+    void busyChanged();
     void lastMessageChanged();
+    void exported(bool ok, const QString& path);
 
 private:
-    void setMessage(const QString& m);
+    void setMessage(const QString& m, bool ok);
 
     GenerationController* controller_ = nullptr;
+    QString folder_;
+    bool busy_ = false;
     QString last_message_;
+    bool last_ok_ = true;
 };

@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "app/gui/export_controller.h"
 #include "app/gui/generation_controller.h"
 #include "app/gui/playback_clock.h"
 
@@ -148,6 +149,32 @@ private Q_SLOTS:
         const QVector3D a = clip.joints[size_t(10) * kDisplayJoints];
         const QVector3D b = clip.joints[size_t(11) * kDisplayJoints];
         QVERIFY((pose[0] - (a + b) * 0.5f).length() <= (a - b).length() + 1e-4f);
+    }
+
+    void exportWritesTheSelectedClip() {
+        GenerationController c;
+        if (!wait_engine(c)) QSKIP("engine unavailable");
+        ExportController exporter;
+        exporter.setProperty("controller", QVariant::fromValue(&c));
+        QVERIFY(!exporter.exportTo(QStringLiteral("json")));  // nothing generated yet
+        QVERIFY(!exporter.lastOk());
+        configure_small(c.settings(), 4, 1.0);
+        c.settings()->setProperty("seeds", QStringLiteral("3, 4"));
+        QSignalSpy done(&c, &GenerationController::generationFinished);
+        QVERIFY(c.generate());
+        QVERIFY(done.wait(kRunTimeoutMs));
+        QCOMPARE(c.clipCount(), 2);
+        c.setSelectedClip(1);
+        QTemporaryDir dir;
+        exporter.setFolder(dir.path());
+        QSignalSpy exported(&exporter, &ExportController::exported);
+        QVERIFY(exporter.exportTo(QStringLiteral("json")));
+        QVERIFY(exported.wait(60000));
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exporter.lastMessage()));
+        const QString path = exported.first().at(1).toString();
+        QVERIFY(path.endsWith(QStringLiteral("_s4.json")));  // the selected variation's seed
+        QVERIFY(QFileInfo(path).size() > 100);
+        QVERIFY(!exporter.exportTo(QStringLiteral("mp4")));  // TODO(export-mp4)
     }
 
     void cancelStopsWithinAStep() {
