@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <system_error>
 
 #include "core/engine/debug_text_conditioner.h"
@@ -10,6 +11,7 @@
 #include "core/model/model_presets.h"
 #include "core/model_paths.h"
 #include "core/text/hymotion_text_conditioner.h"
+#include "core/tiny/kinema_tiny_model.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -59,6 +61,52 @@ ModelInfo hymotion_info(const fs::path& folder) {
     return info;
 }
 
+// The embedded model's folder: $KINEMA_TINY_DIR, the installed copy next to the executable
+// (<prefix>/share/kinema/models/kinema-tiny), then the source tree of a developer build.
+fs::path find_kinema_tiny() {
+    std::vector<fs::path> candidates;
+    if (const char* env = std::getenv("KINEMA_TINY_DIR"); env && *env) candidates.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        candidates.push_back(exe.parent_path().parent_path() / "share/kinema/models/kinema-tiny");
+#ifdef KINEMA_SOURCE_DIR
+    candidates.push_back(fs::path(KINEMA_SOURCE_DIR) / "resources/models/kinema-tiny");
+#endif
+    for (const auto& c : candidates)
+        if (fs::is_regular_file(c / kKinemaTinyMarker, ec)) return c;
+    return {};
+}
+
+ModelInfo debug_random_info() {
+    ModelInfo info;
+    info.id = kDebugRandom;
+    info.display_name = "Debug (random weights)";
+    info.kind = "debug-random";
+    info.available = true;
+    return info;
+}
+
+ModelInfo kinema_tiny_info() {
+    ModelInfo info;
+    info.id = "kinema-tiny";
+    info.display_name = "kinema-tiny (embedded)";
+    info.kind = "kinema-tiny";
+    info.folder = find_kinema_tiny();
+    if (info.folder.empty()) {
+        info.unavailable_reason = "the embedded model folder was not found (set KINEMA_TINY_DIR)";
+        return info;
+    }
+    info.weight_bytes = file_size_or_zero(info.folder / "model.safetensors");
+    std::ifstream in(info.folder / kKinemaTinyMarker);
+    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_object() && doc.contains("known_actions") && doc["known_actions"].is_array())
+        for (const auto& a : doc["known_actions"])
+            if (a.is_string()) info.known_actions.push_back(a.get<std::string>());
+    info.available = true;
+    return info;
+}
+
 }  // namespace
 
 std::vector<double> read_teacache_coefficients(const fs::path& folder) {
@@ -87,13 +135,7 @@ HyMotionConfig ModelRegistry::debug_random_config() {
 }
 
 std::vector<ModelInfo> ModelRegistry::list() const {
-    std::vector<ModelInfo> out;
-    ModelInfo debug;
-    debug.id = kDebugRandom;
-    debug.display_name = "Debug (random weights)";
-    debug.kind = "debug-random";
-    debug.available = true;
-    out.push_back(debug);
+    std::vector<ModelInfo> out{kinema_tiny_info(), debug_random_info()};
 
     auto roots = model_search_roots();
     for (const auto& dir : extra_dirs_)
@@ -137,6 +179,17 @@ Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(
         model->info.available = true;
         return model;
     }
+    if (id == "kinema-tiny") {
+        auto info = kinema_tiny_info();
+        if (!info.available) return make_error(ErrorKind::Io, info.unavailable_reason);
+        auto tiny = load_kinema_tiny(info.folder, bind);
+        if (!tiny) return tiny.error();
+        model->text = make_tiny_text_conditioner(*tiny);
+        model->checkpoint = std::move(tiny->checkpoint);
+        model->teacache_coefficients = read_teacache_coefficients(info.folder);
+        model->info = std::move(info);
+        return model;
+    }
     if (id == kDebugRandom) {
         const auto config = debug_random_config();
         auto ckpt = random_hymotion_checkpoint(config, /*seed=*/0, bind);
@@ -153,7 +206,7 @@ Result<std::unique_ptr<LoadedModel>> ModelRegistry::load(
         model->checkpoint = std::move(*ckpt);
         model->text = std::make_unique<DebugTextConditioner>(config.network.ctxt_input_dim,
                                                              config.network.vtxt_input_dim, 128);
-        model->info = list().front();
+        model->info = debug_random_info();
         return model;
     }
     for (auto& info : list()) {
