@@ -2,7 +2,7 @@
 // Every format is written atomically (temp file + rename) and embeds the generation settings:
 //   BVH  -> <path>.json sidecar (BVH has no comment syntax all readers accept; optional)
 //   GLB  -> asset.extras.kinema and scene extras
-//   FBX  -> FBXHeaderExtension SceneInfo (Title/Subject/Comment = settings JSON)
+//   FBX  -> FBXHeaderExtension SceneInfo MetaData Comment (settings JSON)
 //   NPZ  -> zip archive comment (the .npy keys stay exactly the official ones)
 //   JSON -> "settings"
 // Motion conventions: Y-up, +Z forward, metres (BVH in the chosen unit, FBX in centimetres with
@@ -30,6 +30,7 @@ struct ExportOptions {
     double fps = 0;                    // 0: the clip's rate; else slerp-resampled (BVH/GLB/FBX)
     bool mannequin = true;             // GLB/FBX: include Kinema's capsule mannequin mesh
     bool bvh_settings_sidecar = true;  // BVH: also write <path>.json with the settings
+    // NPZ (official schema) and JSON always hold the clip itself: 22 rotations, clip fps.
 };
 
 // Writes `clip` to `path` in `format`. InvalidRequest for bad options, ShapeMismatch for a bad
