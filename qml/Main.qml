@@ -119,6 +119,7 @@ ApplicationWindow {
                             settings: controller.settings
                             library: controller.library
                             vram: controller.vram
+                            planText: controller.planText
                         }
                     }
                 }

@@ -9,6 +9,7 @@ ColumnLayout {
     required property var settings
     required property var library
     required property var vram
+    property string planText: ""
     Layout.fillWidth: true
     spacing: 6
 
@@ -89,6 +90,14 @@ ColumnLayout {
         Layout.fillWidth: true
         text: qsTr("GPU memory preservation: no CUDA device, the model runs on the CPU.")
         color: Theme.textDim
+        font.pixelSize: Theme.smallFont
+        wrapMode: Text.Wrap
+    }
+    Label {
+        visible: root.planText.length > 0
+        Layout.fillWidth: true
+        text: root.planText
+        color: root.planText.indexOf("will not fit") >= 0 ? Theme.warn : Theme.live
         font.pixelSize: Theme.smallFont
         wrapMode: Text.Wrap
     }

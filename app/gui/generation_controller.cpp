@@ -2,6 +2,8 @@
 
 #include <QMetaObject>
 
+#include "app/gui/plan_estimate.h"
+
 #include <algorithm>
 
 namespace {
@@ -93,6 +95,12 @@ GenerationController::GenerationController(QObject* parent)
     heartbeat_.setTimerType(Qt::PreciseTimer);
     heartbeat_.setInterval(kHeartbeatMs);
     connect(&heartbeat_, &QTimer::timeout, this, &GenerationController::onHeartbeat);
+
+    connect(settings_, &GenerationSettings::changed, this, &GenerationController::updatePlan);
+    connect(vram_, &VramMonitor::changed, this, [this] {
+        if (vram_->hasDevice() && plan_text_.isEmpty()) updatePlan();
+    });
+    updatePlan();
 
     thread_.start();
     // Created behind the window: the first event-loop turn happens after QML has shown it.
@@ -213,6 +221,25 @@ void GenerationController::setBusy(bool busy) {
     if (busy == busy_) return;
     busy_ = busy;
     Q_EMIT busyChanged();
+}
+
+void GenerationController::updatePlan() {
+    PlanInputs in;
+    in.model_id = settings_->property("modelId").toString();
+    in.seeds = settings_->variations();
+    in.duration_s = settings_->property("durationS").toDouble();
+    in.steps = settings_->property("steps").toInt();
+    in.preservation_gb = settings_->property("preservationGb").toDouble();
+    in.precision = settings_->property("precision").toString();
+    in.quality_mode = settings_->property("qualityMode").toBool();
+    in.has_device = vram_->hasDevice();
+    in.device_total_bytes = uint64_t(vram_->totalBytes());
+    in.device_free_bytes = uint64_t(std::max(0.0, vram_->totalBytes() - vram_->usedBytes()));
+    in.host_total_bytes = uint64_t(vram_->hostTotalBytes());
+    const QString text = plan_summary(in);
+    if (text == plan_text_) return;
+    plan_text_ = text;
+    Q_EMIT planChanged();
 }
 
 void GenerationController::setRenderGate(RenderGate* gate) {

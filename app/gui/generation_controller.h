@@ -50,6 +50,7 @@ class GenerationController : public QObject {
     Q_PROPERTY(bool hasResult READ hasResult NOTIFY clipsChanged)
     Q_PROPERTY(double maxUiStallMs READ maxUiStallMs NOTIFY progressChanged)
     Q_PROPERTY(QString lastRunSummary READ lastRunSummary NOTIFY clipsChanged)
+    Q_PROPERTY(QString planText READ planText NOTIFY planChanged)
 
 public:
     explicit GenerationController(QObject* parent = nullptr);
@@ -79,6 +80,8 @@ public:
     bool hasResult() const { return result_ != nullptr; }
     double maxUiStallMs() const { return max_stall_ms_; }
     QString lastRunSummary() const { return last_run_summary_; }
+    // The planner's estimate for the current settings (empty for models that need no plan).
+    QString planText() const { return plan_text_; }
 
     // The clips on screen: the newest live preview while sampling, else the last result.
     DisplayClipSet clips() const { return clips_; }
@@ -99,6 +102,7 @@ Q_SIGNALS:
     void errorChanged();
     void clipsChanged();
     void selectedClipChanged();
+    void planChanged();
     void generationFinished(bool ok);  // after finished, cancelled or failed
     void previewShown(int step);       // a coalesced live preview replaced the pose
 
@@ -108,6 +112,7 @@ private:
     void onPreviewReady(int job);
     void showLatestPreview(int job);
     void notifyProgress();
+    void updatePlan();
     void onHeartbeat();
     void endRun(bool ok, const QString& summary);
 
@@ -142,4 +147,5 @@ private:
     QElapsedTimer heartbeat_clock_;
     double max_stall_ms_ = 0;
     QString last_run_summary_;
+    QString plan_text_;
 };

@@ -7,6 +7,7 @@
 
 #include "app/gui/export_controller.h"
 #include "app/gui/generation_controller.h"
+#include "app/gui/plan_estimate.h"
 #include "app/gui/playback_clock.h"
 
 namespace {
@@ -93,6 +94,27 @@ private Q_SLOTS:
         QVERIFY(!clock.playing());
         clock.stepFrames(-5);
         QCOMPARE(clock.frame(), 54);
+    }
+
+    void planSummaryFollowsPreservation() {
+        PlanInputs in;
+        in.model_id = QStringLiteral("hy-motion-1.0");
+        in.has_device = true;
+        in.device_total_bytes = 8ull << 30;
+        in.device_free_bytes = 7ull << 30;
+        in.host_total_bytes = 32ull << 30;
+        in.preservation_gb = 0.5;
+        const QString loose = plan_summary(in);
+        in.preservation_gb = 5.0;
+        const QString tight = plan_summary(in);
+        qInfo("plan at 0.5 GB preserved: %s", qPrintable(loose));
+        qInfo("plan at 5 GB preserved: %s", qPrintable(tight));
+        QVERIFY(loose.contains(QStringLiteral("DiT blocks resident")));
+        QVERIFY(loose != tight);  // preserving more memory changes the plan
+        in.has_device = false;
+        QVERIFY(plan_summary(in).startsWith(QStringLiteral("CPU plan")));
+        in.model_id = QStringLiteral("debug-random");
+        QVERIFY(plan_summary(in).isEmpty());  // built-in models need no plan
     }
 
     void engineStartsOrReportsWhy() {
