@@ -5,10 +5,14 @@
 //   --screenshot FILE     grab the window to FILE (idle; at --screenshot-step N; or while playing)
 //   --quit                quit after the screenshot (for automation under xvfb-run)
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+
+#include <cstdio>
+#include <memory>
 
 #include "app/gui/app_launcher.h"
 #include "core/version.h"
@@ -45,6 +49,8 @@ QPalette dark_palette() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    QElapsedTimer since_main;
+    since_main.start();
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName("Kinema");
     QGuiApplication::setOrganizationName("Kinema");
@@ -89,5 +95,16 @@ int main(int argc, char** argv) {
     QObject::connect(&launcher, &AppLauncher::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
     if (!launcher.start(options)) return 1;
+    // The engine starts on its worker after this; report when the window first reached the screen.
+    auto reported = std::make_shared<bool>(false);
+    QObject::connect(
+        launcher.window(), &QQuickWindow::frameSwapped, &app,
+        [reported, since_main] {
+            if (*reported) return;
+            *reported = true;
+            std::fprintf(stderr, "kinema: first frame %lld ms after main()\n",
+                         static_cast<long long>(since_main.elapsed()));
+        },
+        Qt::QueuedConnection);
     return app.exec();
 }
