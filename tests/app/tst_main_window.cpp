@@ -48,6 +48,22 @@ private Q_SLOTS:
         QSettings().clear();
     }
 
+    void windowGeometryPersists() {
+        const QRect wanted(40, 30, 1100, 720);
+        {
+            QQmlApplicationEngine engine;
+            AppLauncher launcher(engine);
+            QVERIFY(launcher.start(LaunchOptions{}));
+            QVERIFY(QTest::qWaitForWindowExposed(launcher.window()));
+            launcher.window()->setGeometry(wanted);
+            QTRY_COMPARE(launcher.window()->size(), wanted.size());
+        }  // the launcher saves the geometry when it goes
+        QQmlApplicationEngine engine;
+        AppLauncher launcher(engine);
+        QVERIFY(launcher.start(LaunchOptions{}));
+        QCOMPARE(launcher.window()->size(), wanted.size());
+    }
+
     void windowRendersSkeleton() {
         QQmlApplicationEngine engine;
         AppLauncher launcher(engine);
