@@ -12,7 +12,9 @@
 #include "core/engine/clip_decoding.h"
 #include "core/engine/model_registry.h"
 #include "core/logging.h"
+#include "core/memory/host_memory.h"
 #include "core/memory/memory_sampler.h"
+#include "core/memory/pipeline_planner.h"
 #include "core/motion/motion_normalization.h"
 #include "core/motion/wooden_body.h"
 
@@ -107,6 +109,41 @@ Result<at::ScalarType> dit_dtype(const GenerationRequest& r) {
             return at::kHalf;
     }
     return make_error(ErrorKind::InvalidRequest, "unknown precision");
+}
+
+// Pre-flight memory estimate of the run on this (CPU) machine: the plan's warnings go to the
+// request's log before any sampling allocation. Only a plan that cannot fit in RAM is an error.
+Status preflight(const GenerationRequest& req, const LoadedModel& m, at::ScalarType dtype,
+                 const GenerationCallbacks& cb) {
+    PipelineRequest pr;
+    pr.dit = m.checkpoint.config.network;
+    pr.seeds = static_cast<int64_t>(req.seeds.size());
+    pr.duration_s = req.duration_s;
+    pr.fps = m.checkpoint.config.pipeline.fps;
+    pr.train_frames = m.checkpoint.config.pipeline.train_frames;
+    pr.text_tokens = m.checkpoint.config.pipeline.max_length_llm;
+    pr.steps = req.steps;
+    pr.dit_precision = dtype == at::kFloat  ? WeightPrecision::Fp32
+                       : dtype == at::kHalf ? WeightPrecision::Fp16
+                                            : WeightPrecision::Bf16;
+    pr.run_encoders = !req.text_features && m.info.kind == "hymotion";
+    pr.preserve_bytes = static_cast<uint64_t>(req.gpu_memory_preservation_gb * double(1ull << 30));
+    DeviceBudget budget;
+    const auto host = read_host_memory();
+    budget.host_ram_bytes = host.total_bytes;
+    budget.host_available_bytes = host.available_bytes;
+    auto plan = plan_pipeline(pr, budget);
+    if (!plan) return plan.error();
+    if (cb.log)
+        for (const auto& w : plan->warnings)
+            cb.log(LogLevel::Warning, w);
+    if (host.total_bytes > 0 && plan->peak_ram_bytes > host.total_bytes)
+        return make_error(ErrorKind::OutOfMemory, "this run needs about " +
+                                                      std::to_string(plan->peak_ram_bytes >> 20) +
+                                                      " MiB of RAM, the machine has " +
+                                                      std::to_string(host.total_bytes >> 20) +
+                                                      " MiB: use fewer seeds or a shorter clip");
+    return {};
 }
 
 // The wooden-boy folder: the option, else next to a HY-Motion model (official layout), else none.
@@ -245,6 +282,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
         body_for_model = m.info.id;
     }
     result.model_display_name = m.info.display_name;
+    KINEMA_TRY_STATUS(preflight(req, m, *dtype, cb));
     result.timings.load_s = seconds_since(t0);
     if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
 
