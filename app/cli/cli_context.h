@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -36,9 +37,12 @@ void add_json_flag(CLI::App& command, CliContext& ctx);
 // Prints `doc` (indented) to stdout.
 void print_json(const nlohmann::json& doc);
 
-// Reports an error as {"error":{"kind","message"}} with --json, else "kinema-cli: <kind>: <message>"
-// on stderr; sets exit_code (2 for bad input, 3 for I/O, 1 otherwise) and returns it.
+// Reports an error as {"error":{"kind","message"}} with --json, else "kinema-cli: <kind>:
+// <message>" on stderr; sets exit_code (2 for bad input, 3 for I/O, 1 otherwise) and returns it.
 int report_error(CliContext& ctx, const Error& error);
+
+// "0,7,42" -> seeds; InvalidRequest naming the bad item otherwise.
+Result<std::vector<int64_t>> parse_seed_list(const std::string& text);
 
 // Registration, one per command file.
 void add_doctor_command(CLI::App& app, CliContext& ctx);

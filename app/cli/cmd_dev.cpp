@@ -25,7 +25,8 @@ using TensorMap = std::map<std::string, at::Tensor>;
 
 Result<at::Tensor> need(const TensorMap& m, const std::string& key) {
     auto it = m.find(key);
-    if (it == m.end()) return make_error(ErrorKind::BadModelFile, "inputs file has no tensor '" + key + "'");
+    if (it == m.end())
+        return make_error(ErrorKind::BadModelFile, "inputs file has no tensor '" + key + "'");
     return it->second;
 }
 
@@ -47,11 +48,13 @@ struct DevArgs {
 
 Status write_out(const std::string& path, std::vector<std::pair<std::string, at::Tensor>> tensors,
                  CliContext& ctx) {
-    for (auto& [name, t] : tensors) t = t.contiguous();
+    for (auto& [name, t] : tensors)
+        t = t.contiguous();
     KINEMA_TRY_STATUS(write_safetensors(path, tensors, {{"producer", "kinema-cli dev"}}));
     if (ctx.json) {
         nlohmann::json keys = nlohmann::json::object();
-        for (const auto& [name, t] : tensors) keys[name] = t.sizes().vec();
+        for (const auto& [name, t] : tensors)
+            keys[name] = t.sizes().vec();
         print_json({{"out", path}, {"tensors", keys}});
     } else {
         std::cout << "wrote " << tensors.size() << " tensors to " << path << "\n";
@@ -93,21 +96,11 @@ Result<std::vector<int64_t>> parse_seeds(const std::string& text, const TensorMa
         auto it = inputs.find("in.seeds");
         if (it == inputs.end()) return std::vector<int64_t>{0};
         const at::Tensor s = it->second.to(at::kLong).contiguous();
-        for (int64_t i = 0; i < s.numel(); ++i) seeds.push_back(s[i].item<int64_t>());
+        for (int64_t i = 0; i < s.numel(); ++i)
+            seeds.push_back(s[i].item<int64_t>());
         return seeds;
     }
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        try {
-            seeds.push_back(std::stoll(text.substr(start, end - start)));
-        } catch (const std::exception&) {
-            return make_error(ErrorKind::InvalidRequest, "bad seed list '" + text + "'");
-        }
-        start = end + 1;
-    }
-    return seeds;
+    return parse_seed_list(text);
 }
 
 Status run_sample(const DevArgs& a, CliContext& ctx) {
@@ -152,7 +145,8 @@ Status run_sample(const DevArgs& a, CliContext& ctx) {
 
 void add_common(CLI::App* cmd, DevArgs& a) {
     cmd->add_option("--weights", a.weights, "DiT weights (.safetensors / .ckpt)")->required();
-    cmd->add_option("--config", a.config, "config.yml or JSON with network_module_args")->required();
+    cmd->add_option("--config", a.config, "config.yml or JSON with network_module_args")
+        ->required();
     cmd->add_option("--inputs", a.inputs, "safetensors with the in.* tensors")->required();
     cmd->add_option("--out", a.out, "output safetensors")->required();
 }
@@ -171,14 +165,17 @@ void add_dev_command(CLI::App& app, CliContext& ctx) {
         if (auto s = run_dit_forward(*args, ctx); !s.ok()) report_error(ctx, s.error());
     });
 
-    auto* sample = dev->add_subcommand("sample", "The sampling pipeline from precomputed text features");
+    auto* sample =
+        dev->add_subcommand("sample", "The sampling pipeline from precomputed text features");
     add_common(sample, *args);
     sample->add_option("--steps", args->steps, "Euler steps")->capture_default_str();
     sample->add_option("--cfg", args->cfg, "Guidance scale")->capture_default_str();
     sample->add_option("--seeds", args->seeds, "Comma-separated seeds (default: in.seeds)");
     sample->add_option("--duration", args->duration_s, "Seconds (30 fps)")->capture_default_str();
-    sample->add_option("--body-assets", args->body_assets, "Wooden-boy mesh folder: ground alignment + NPZ arrays");
-    sample->add_flag("--no-trim", args->no_trim, "Run all 360 frames / all text tokens (official shapes)");
+    sample->add_option("--body-assets", args->body_assets,
+                       "Wooden-boy mesh folder: ground alignment + NPZ arrays");
+    sample->add_flag("--no-trim", args->no_trim,
+                     "Run all 360 frames / all text tokens (official shapes)");
     add_json_flag(*sample, ctx);
     sample->callback([&ctx, args] {
         if (auto s = run_sample(*args, ctx); !s.ok()) report_error(ctx, s.error());

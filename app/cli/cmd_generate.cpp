@@ -8,7 +8,6 @@
 #include <cctype>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "app/cli/cli_context.h"
 #include "core/engine.h"
@@ -39,23 +38,6 @@ struct GenerateArgs {
     bool no_ground = false;
     bool quiet = false;
 };
-
-Result<std::vector<int64_t>> parse_seed_list(const std::string& text) {
-    std::vector<int64_t> seeds;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        try {
-            std::size_t used = 0;
-            seeds.push_back(std::stoll(item, &used));
-            if (used != item.size()) throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            return make_error(ErrorKind::InvalidRequest,
-                              "bad seed '" + item + "' in '" + text + "'");
-        }
-    }
-    return seeds;
-}
 
 // in.text_vec_raw / in.text_ctxt_raw / in.text_ctxt_raw_length (the encode-text output names).
 Result<std::shared_ptr<const TextFeatures>> read_features(const std::string& path) {

@@ -46,21 +46,6 @@ std::vector<Setting> all_settings() {
     return s;
 }
 
-Result<std::vector<int64_t>> seeds_of(const std::string& text) {
-    std::vector<int64_t> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const auto end = std::min(text.find(',', start), text.size());
-        try {
-            out.push_back(std::stoll(text.substr(start, end - start)));
-        } catch (const std::exception&) {
-            return make_error(ErrorKind::InvalidRequest, "bad seed list '" + text + "'");
-        }
-        start = end + 1;
-    }
-    return out;
-}
-
 Result<std::unique_ptr<Engine>> engine_for(const QualityArgs& a) {
     EngineOptions o;
     for (const auto& d : a.model_dirs)
@@ -85,7 +70,7 @@ GenerationRequest base_request(const QualityArgs& a, const std::string& prompt,
 Result<nlohmann::json> bench_quality(const QualityArgs& a) {
     auto prompts = read_prompt_list(a.prompts);
     if (!prompts) return prompts.error();
-    auto seeds = seeds_of(a.seeds);
+    auto seeds = parse_seed_list(a.seeds);
     if (!seeds) return seeds.error();
     auto engine = engine_for(a);
     if (!engine) return engine.error();
@@ -177,7 +162,7 @@ double replay_evaluations(const std::vector<std::vector<TeaCacheTracePoint>>& tr
 Result<nlohmann::json> calibrate(const QualityArgs& a) {
     auto prompts = read_prompt_list(a.prompts);
     if (!prompts) return prompts.error();
-    auto seeds = seeds_of(a.seeds);
+    auto seeds = parse_seed_list(a.seeds);
     if (!seeds) return seeds.error();
     auto engine = engine_for(a);
     if (!engine) return engine.error();

@@ -1,9 +1,10 @@
 #include "core/engine/debug_text_conditioner.h"
 
+#include "core/tiny/tiny_vocab.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <cctype>
 #include <vector>
 
 namespace kinema {
@@ -16,21 +17,6 @@ uint64_t fnv1a(const std::string& text) {
         h *= 1099511628211ull;
     }
     return h;
-}
-
-std::vector<std::string> words_of(const std::string& prompt) {
-    std::vector<std::string> words;
-    std::string word;
-    for (unsigned char c : prompt) {
-        if (std::isalnum(c)) {
-            word.push_back(static_cast<char>(std::tolower(c)));
-        } else if (!word.empty()) {
-            words.push_back(std::move(word));
-            word.clear();
-        }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-    return words;
 }
 
 at::Tensor seeded_vector(uint64_t seed, int64_t dim) {
@@ -51,7 +37,7 @@ Result<TextFeatures> DebugTextConditioner::encode(const std::string& prompt,
                                                   const std::atomic<bool>* cancel) {
     if (cancel && cancel->load()) return make_error(ErrorKind::Cancelled, "cancelled");
     try {
-        auto words = words_of(prompt);
+        auto words = TinyVocab::split_words(prompt);
         if (words.empty()) words.push_back("<empty>");
         if (static_cast<int64_t>(words.size()) > max_tokens_) words.resize(max_tokens_);
         std::vector<at::Tensor> rows;
