@@ -1,5 +1,5 @@
-// Test-only safetensors reader for the golden fixtures (to be replaced by core/io's
-// load_state_dict). Supports F32, F64, F16, I64, I32, U8 and BOOL.
+// The golden fixtures as owning tensors (core/io's load_state_dict, cloned), for tests that want
+// exceptions rather than Result.
 #pragma once
 
 #include <ATen/core/Tensor.h>
