@@ -1,9 +1,10 @@
 #!/bin/bash
 # Install test: builds the kinema .deb, installs it with apt into a clean Debian 12 (bookworm) root
 # made by debootstrap, and runs kinema-cli there (doctor, a debug-random generation with a BVH
-# export, and a kinema-tiny one when the package embeds the model).
+# export, and a kinema-tiny one when the package embeds the model), then the GUI under Xvfb
+# (--no-gui skips that: it installs xvfb and Mesa into the root, ~1 min more).
 #
-#   packaging/test-install.sh [--build-dir DIR] [--deb FILE] [--no-build] [--keep] [--ctest]
+#   packaging/test-install.sh [--build-dir DIR] [--deb FILE] [--no-build] [--keep] [--no-gui] [--ctest]
 #
 # Needs root (debootstrap, chroot, mount), debootstrap and network access to a Debian mirror.
 # The debootstrapped base and apt's downloaded .debs are cached under $KINEMA_CHROOT_CACHE
@@ -20,6 +21,7 @@ build_dir="$src_dir/build/dev"
 deb=""
 do_build=1
 keep=0
+gui=1
 from_ctest=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -27,8 +29,9 @@ while [[ $# -gt 0 ]]; do
     --deb) deb=$2; do_build=0; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --keep) keep=1; shift ;;
+    --no-gui) gui=0; shift ;;
     --ctest) from_ctest=1; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -177,6 +180,27 @@ if [[ $has_tiny == 1 ]]; then
     find "$root/tmp/out-tiny" -name '*.bvh' | grep -q . || fail "no kinema-tiny BVH"
 else
     echo "NOTE: the package does not embed kinema-tiny (resources/models/kinema-tiny was absent); only debug-random was run"
+fi
+
+# The GUI: the QML modules resolve and a generation renders (under Xvfb, which is installed now as
+# a test tool, after the package's own Depends were checked above).
+if [[ $gui == 1 ]]; then
+    step "installing xvfb (test tool) and running kinema --generate --screenshot under Xvfb"
+    in_root apt-get install -y -q --no-install-recommends xvfb xauth libgl1-mesa-dri \
+        >"$root/tmp/apt-xvfb.log" 2>&1 || { tail -20 "$root/tmp/apt-xvfb.log"; fail "apt-get install xvfb"; }
+    if ! in_root timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" /usr/bin/kinema --model debug-random \
+        --prompt "a person walks" --steps 4 --duration 2 --generate --size 800x500 \
+        --screenshot /tmp/shot.png --quit >"$root/tmp/kinema-gui.log" 2>&1; then
+        tail -30 "$root/tmp/kinema-gui.log"
+        fail "kinema (GUI) did not run in the clean root"
+    fi
+    if grep -E 'is not installed|module .* not found|QQmlApplicationEngine failed' "$root/tmp/kinema-gui.log"; then
+        fail "QML modules missing at run time"
+    fi
+    [[ -s $root/tmp/shot.png ]] || fail "kinema wrote no screenshot"
+    mkdir -p "$build_dir/packages"
+    cp "$root/tmp/shot.png" "$build_dir/packages/install-test-screenshot.png"
+    echo "GUI screenshot: $(stat -c %s "$root/tmp/shot.png") bytes, copied to $build_dir/packages/install-test-screenshot.png"
 fi
 
 step "done"
