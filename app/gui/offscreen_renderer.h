@@ -22,7 +22,7 @@ struct VideoRenderOptions {
     QSize size{1280, 720};
     kinema::VideoCodec codec = kinema::VideoCodec::H264;
     int crf = 16;
-    QString preset = QStringLiteral("veryfast");
+    QString preset = QStringLiteral("medium");
     QString camera = QStringLiteral("three-quarter");  // front|side|three-quarter|orbit|follow
     QString caption;                                   // empty: none
     QString comment;                                   // container comment (settings JSON)

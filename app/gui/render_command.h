@@ -14,7 +14,7 @@ struct RenderCommandOptions {
     int crf = 16;
     QString camera = QStringLiteral("three-quarter");
     QString codec;  // empty: from the extension (.webm vp9, .mp4 h264, else png sequence)
-    QString preset = QStringLiteral("veryfast");
+    QString preset = QStringLiteral("medium");
     bool caption = true;  // prompt and seed in the corner
     bool json = false;    // print a JSON summary with per-frame times on stdout
 };
