@@ -1,14 +1,18 @@
 #include "app/gui/export_controller.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFutureWatcher>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QVariantMap>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "app/gui/generation_controller.h"
+#include "app/gui/offscreen_renderer.h"
+#include "core/export/export_metadata.h"
 #include "core/export/motion_exporter.h"
 
 namespace {
@@ -53,7 +57,7 @@ QVariantList ExportController::formats() {
         {"glb", "glTF binary (.glb)", "web viewers, Blender, game engines", true},
         {"npz", "NPZ like the official app (.npz)", "Python / HY-Motion tooling", true},
         {"json", "JSON joints and rotations (.json)", "scripts", true},
-        {"mp4", "MP4 video of the viewport (.mp4)", "sharing", false},  // TODO(export-mp4)
+        {"mp4", "MP4 video of the skeleton (.mp4)", "sharing, 1280x720 H.264", true},
     };
     QVariantList out;
     for (const F& f : table) {
@@ -85,6 +89,7 @@ bool ExportController::exportTo(const QString& format_id, const QString& path) {
         setMessage(tr("Nothing to export yet: generate a motion first."), false);
         return false;
     }
+    if (format_id == QLatin1String("mp4")) return exportVideo(result, path);
     auto format = kinema::parse_export_format(format_id.toStdString());
     if (!format) {
         setMessage(tr("%1 export is not available in this build yet.").arg(format_id.toUpper()),
@@ -127,6 +132,60 @@ bool ExportController::exportTo(const QString& format_id, const QString& path) {
                                   .arg(QString::fromStdString(st.error().describe()));
         return o;
     }));
+    return true;
+}
+
+bool ExportController::exportVideo(const std::shared_ptr<const kinema::MotionResult>& result,
+                                   const QString& path) {
+    const int index = std::clamp(controller_->selectedClip(), 0, int(result->clips.size()) - 1);
+    const kinema::MotionClip& clip = result->clips[size_t(index)];
+    QString target = path;
+    if (target.isEmpty()) {
+        QDir().mkpath(folder_);
+        target =
+            QDir(folder_).filePath(QStringLiteral("%1_s%2.mp4")
+                                       .arg(slug(QString::fromStdString(result->request.prompt)))
+                                       .arg(clip.seed));
+    }
+    const DisplayClipSet display = make_display_clips({clip});
+    if (!display || display->empty()) {
+        setMessage(tr("Export failed: the clip cannot be drawn."), false);
+        return false;
+    }
+    const auto meta =
+        kinema::make_export_metadata(result->request, clip, result->model_display_name);
+    VideoRenderOptions options;
+    options.caption = QStringLiteral("%1  (seed %2)")
+                          .arg(QString::fromStdString(result->request.prompt))
+                          .arg(clip.seed);
+    options.comment = QString::fromStdString(kinema::metadata_json(meta));
+    cancel_requested_ = false;
+    progress_ = 0;
+    busy_ = true;
+    Q_EMIT busyChanged();
+    Q_EMIT progressChanged();
+    // Rendered on the GUI thread (the scene graph needs it), frame by frame; events are processed
+    // between frames so the window stays live and cancelExport() can stop it.
+    QTimer::singleShot(0, this, [this, display, options, target] {
+        QString error;
+        const bool ok = OffscreenRenderer::renderVideo(
+            display->front(), options, target,
+            [this](int done, int total) {
+                progress_ = total > 0 ? double(done) / total : 1.0;
+                Q_EMIT progressChanged();
+                QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents, 5);
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+                return !cancel_requested_;
+            },
+            &error);
+        busy_ = false;
+        Q_EMIT busyChanged();
+        setMessage(ok                                    ? tr("Saved %1").arg(target)
+                   : error == QLatin1String("cancelled") ? tr("Video export cancelled.")
+                                                         : tr("Export failed: %1").arg(error),
+                   ok);
+        Q_EMIT exported(ok, target);
+    });
     return true;
 }
 
