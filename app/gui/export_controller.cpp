@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFutureWatcher>
+#include <QGuiApplication>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
@@ -137,6 +138,13 @@ bool ExportController::exportTo(const QString& format_id, const QString& path) {
 
 bool ExportController::exportVideo(const std::shared_ptr<const kinema::MotionResult>& result,
                                    const QString& path) {
+    // The offscreen renderer needs a QGuiApplication (an OpenGL context); a headless host has none.
+    if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance())) {
+        setMessage(
+            tr("MP4 export needs the app's window system (run kinema --render under xvfb-run)."),
+            false);
+        return false;
+    }
     const int index = std::clamp(controller_->selectedClip(), 0, int(result->clips.size()) - 1);
     const kinema::MotionClip& clip = result->clips[size_t(index)];
     QString target = path;
