@@ -75,7 +75,12 @@ fi
 echo "package: $deb ($(stat -c %s "$deb") bytes)"
 dpkg-deb --field "$deb" Package Version Architecture Installed-Size Depends
 has_tiny=0
-dpkg-deb --contents "$deb" | grep -q '/usr/share/kinema/models/kinema-tiny/' && has_tiny=1
+contents=$(dpkg-deb --contents "$deb") # (no `dpkg-deb | grep -q`: SIGPIPE + pipefail)
+grep -q '/usr/share/kinema/models/kinema-tiny/' <<<"$contents" && has_tiny=1
+# A KINEMA_GUI=OFF build packages only kinema-cli: no GUI, desktop files or QML checks then.
+has_gui=0
+grep -q ' \./usr/bin/kinema$' <<<"$contents" && has_gui=1
+[[ $has_gui == 1 ]] || { gui=0; echo "NOTE: the package has no GUI (KINEMA_GUI=OFF build)"; }
 
 # --- 2. The cached clean base system ---
 mkdir -p "$cache" "$archives/partial"
@@ -142,23 +147,28 @@ grep -E '^(Need to get|After this operation|[0-9]+ upgraded)' "$root/tmp/apt-ins
 
 # --- 5. What the package put there ---
 step "checking the installed files"
-for f in /usr/bin/kinema /usr/bin/kinema-cli; do
+bins=(/usr/bin/kinema-cli)
+[[ $has_gui == 1 ]] && bins+=(/usr/bin/kinema)
+for f in "${bins[@]}"; do
     [[ -x $root$f ]] || fail "$f is missing"
     if in_root ldd "$f" | grep 'not found'; then fail "$f has unresolved libraries"; fi
 done
-for f in /usr/share/applications/org.kinema.Kinema.desktop \
-    /usr/share/metainfo/org.kinema.Kinema.metainfo.xml \
-    /usr/share/icons/hicolor/scalable/apps/org.kinema.Kinema.svg \
-    /usr/share/icons/hicolor/256x256/apps/org.kinema.Kinema.png \
-    /usr/share/man/man1/kinema-cli.1.gz \
-    /usr/share/doc/kinema/LICENSE /usr/share/doc/kinema/THIRD_PARTY_NOTICES.md; do
+files=(/usr/share/man/man1/kinema-cli.1.gz /usr/share/doc/kinema/copyright
+    /usr/share/doc/kinema/LICENSE /usr/share/doc/kinema/THIRD_PARTY_NOTICES.md)
+[[ $has_gui == 1 ]] && files+=(/usr/share/applications/org.kinema.Kinema.desktop
+    /usr/share/metainfo/org.kinema.Kinema.metainfo.xml
+    /usr/share/icons/hicolor/scalable/apps/org.kinema.Kinema.svg
+    /usr/share/icons/hicolor/256x256/apps/org.kinema.Kinema.png)
+for f in "${files[@]}"; do
     [[ -f $root$f ]] || fail "$f is missing"
 done
 # The QML modules the GUI imports at run time (Depends that shlibdeps cannot see).
-for q in QtQuick QtQuick/Window QtQuick/Controls QtQuick/Layouts QtQuick/Templates \
-    QtQml/WorkerScript QtQuick3D QtQuick3D/Helpers; do
-    [[ -f $root/usr/lib/x86_64-linux-gnu/qt6/qml/$q/qmldir ]] || fail "QML module $q is not installed"
-done
+if [[ $has_gui == 1 ]]; then
+    for q in QtQuick QtQuick/Window QtQuick/Controls QtQuick/Layouts QtQuick/Templates \
+        QtQml/WorkerScript QtQuick3D QtQuick3D/Helpers; do
+        [[ -f $root/usr/lib/x86_64-linux-gnu/qt6/qml/$q/qmldir ]] || fail "QML module $q is not installed"
+    done
+fi
 
 # --- 6. Run it ---
 step "kinema-cli --version / doctor"
