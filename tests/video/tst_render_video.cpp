@@ -6,16 +6,21 @@
 #include <ATen/ATen.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "app/gui/clip_json_loader.h"
+#include "app/gui/export_controller.h"
+#include "app/gui/generation_controller.h"
+#include "app/gui/generation_settings.h"
 #include "app/gui/offscreen_renderer.h"
 #include "core/export/json_writer.h"
 #include "tests/export/export_test_support.h"
@@ -217,6 +222,55 @@ private Q_SLOTS:
         QVERIFY(bad.waitForFinished(120000));
         QCOMPARE(bad.exitCode(), 1);
         QVERIFY(!QFile::exists(file("bad.mp4")));
+    }
+
+    // The Export menu's MP4 entry: a debug-random generation exported through ExportController
+    // renders 1280x720 H.264 with every frame; cancelExport() stops one and leaves no file.
+    void exportMenuWritesMp4() {
+        GenerationController c;
+        QElapsedTimer t;
+        t.start();
+        while (c.engineState() != QLatin1String("ready") &&
+               c.engineState() != QLatin1String("unavailable") && t.elapsed() < 120000)
+            QTest::qWait(200);
+        if (c.engineState() != QLatin1String("ready")) QSKIP("engine unavailable");
+        GenerationSettings* s = c.settings();
+        s->setProperty("prompt", QStringLiteral("A person walks forward."));
+        s->setProperty("modelId", QStringLiteral("debug-random"));
+        s->setProperty("steps", 3);
+        s->setProperty("durationS", 1.0);
+        s->setProperty("seeds", QStringLiteral("5"));
+        s->setProperty("teacacheEnabled", false);
+        QSignalSpy done(&c, &GenerationController::generationFinished);
+        QVERIFY(c.generate());
+        QVERIFY(done.wait(300000));
+        QVERIFY(c.hasResult());
+        const int frames = int(c.result()->clips.front().frames());
+
+        ExportController exporter;
+        exporter.setProperty("controller", QVariant::fromValue(&c));
+        QSignalSpy exported(&exporter, &ExportController::exported);
+        const QString cancelled = file("menu_cancelled.mp4");
+        QVERIFY(exporter.exportTo(QStringLiteral("mp4"), cancelled));
+        QVERIFY(exporter.busy());
+        connect(&exporter, &ExportController::progressChanged, &exporter, [&exporter] {
+            if (exporter.progress() >= 0.3) exporter.cancelExport();
+        });
+        QVERIFY(exported.wait(300000));
+        QCOMPARE(exported.first().at(0).toBool(), false);
+        QVERIFY(!QFile::exists(cancelled));
+        exporter.disconnect(&exporter);
+
+        exported.clear();
+        const QString out = file("menu.mp4");
+        QVERIFY(exporter.exportTo(QStringLiteral("mp4"), out));
+        QVERIFY(exported.wait(300000));
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exporter.lastMessage()));
+        const QJsonObject stream = ffprobe(out)["streams"].toArray().at(0).toObject();
+        QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));
+        QCOMPARE(stream["width"].toInt(), 1280);
+        QCOMPARE(stream["height"].toInt(), 720);
+        QVERIFY(stream["nb_read_frames"].toString().toInt() >= frames - 1);  // see renderAndProbe
     }
 };
 
