@@ -109,6 +109,8 @@ struct VideoEncoder::Impl {
                     return make_error(ErrorKind::Io, "cannot write " + (temp / name).string());
                 continue;
             }
+            // libx264 leaves durations at 0; without them the MP4 edit list drops the last frame.
+            if (packet->duration == 0) packet->duration = 1;
             av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
             packet->stream_index = stream->index;
             rc = av_interleaved_write_frame(format, packet);
