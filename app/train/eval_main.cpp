@@ -1,6 +1,7 @@
 // kinema-eval-tiny: generates the held-out paraphrase prompts with a kinema-tiny folder (50 Euler
 // steps, CFG 5, 4 s) and reports the judge's accuracy, a confusion list and timings (Markdown).
 //   kinema-eval-tiny --model resources/models/kinema-tiny --seeds 1 --markdown report.md
+#include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 
@@ -10,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/train/tiny_dataset.h"
 #include "app/train/tiny_evaluator.h"
 
 using namespace kinema;
@@ -18,11 +20,17 @@ using namespace kinema::train;
 int main(int argc, char** argv) {
     std::string dir, md_path;
     int seeds = 1, threads = 1;
+    double cfg = 5.0;
+    int64_t steps = 50;
+    std::string prompt;
     CLI::App app{"kinema-eval-tiny: judge kinema-tiny on held-out paraphrases"};
     app.add_option("--model", dir, "kinema-tiny folder")->required();
     app.add_option("--seeds", seeds, "seeds per prompt (0..n-1)");
     app.add_option("--threads", threads, "intra-op threads");
     app.add_option("--markdown", md_path, "write the report here");
+    app.add_option("--cfg", cfg, "guidance scale");
+    app.add_option("--steps", steps, "Euler steps");
+    app.add_option("--prompt", prompt, "judge this one prompt only and print its features");
     CLI11_PARSE(app, argc, argv);
     at::set_num_threads(threads);
     auto model = load_kinema_tiny(dir);
@@ -31,6 +39,35 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto text = make_tiny_text_conditioner(*model);
+    if (prompt == "selftest") {
+        // Flow-matching loss of the loaded weights on fresh training batches (as in training).
+        const auto& pt = model->checkpoint.pipeline;
+        MotionStats stats{pt.mean, pt.std};
+        for (double tv : {0.1, 0.5, 0.9}) {
+            const TrainBatch b = make_batch(999, 0, 8, 120, 0.25, 0.0, stats, *model->vocab, 32);
+            auto out = model->text_encoder->forward(b.ids, b.text_valid);
+            MmditCondition c{out.ctxt, out.vtxt, at::ones({8, 120}, at::kBool), b.text_valid, -1};
+            auto prep = model->checkpoint.dit->prepare(c);
+            const at::Tensor eps = at::randn(b.x1.sizes());
+            const at::Tensor t = at::full({8}, tv);
+            auto v = model->checkpoint.dit->forward((1 - tv) * eps + tv * b.x1, t, *prep);
+            const at::Tensor m = (pt.std >= 1e-3).to(at::kFloat);
+            std::printf("t=%.1f loss %.4f\n", tv,
+                        ((*v - (b.x1 - eps)).pow(2) * m).sum().item<double>() /
+                            (m.sum().item<double>() * 8 * 120));
+        }
+        return 0;
+    }
+    if (!prompt.empty()) {
+        auto r = generate_and_judge(*model, *text, prompt, 1, 0, 4.0, steps, cfg);
+        if (!r) return 1;
+        const auto& pt = model->checkpoint.pipeline;
+        const at::Tensor z = (r->frames - pt.mean) / pt.std.clamp_min(1e-3);
+        std::printf("%s -> %s (%.2f s)\n%s\nnormalised latent: mean %.3f std %.3f absmax %.3f\n",
+                    prompt.c_str(), action_name(r->judged[0]), r->sample_s, r->features.c_str(),
+                    z.mean().item<double>(), z.std().item<double>(), z.abs().max().item<double>());
+        return 0;
+    }
     std::ostringstream md;
     std::map<std::pair<std::string, std::string>, int> confusion;
     int single_ok = 0, single_n = 0, seq_ok = 0, seq_n = 0;
@@ -43,7 +80,7 @@ int main(int argc, char** argv) {
             intended += std::string(k ? " + " : "") +
                         action_name(p.spec.segments[static_cast<size_t>(k)].action);
         for (int s = 0; s < seeds; ++s) {
-            auto r = generate_and_judge(*model, *text, p.prompt, parts, s);
+            auto r = generate_and_judge(*model, *text, p.prompt, parts, s, 4.0, steps, cfg);
             if (!r) {
                 std::fprintf(stderr, "error: %s\n", r.error().describe().c_str());
                 return 1;

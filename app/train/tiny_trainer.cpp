@@ -3,9 +3,10 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
-#include <torch/types.h>
+#include <torch/types.h>  // before clip_grad.h, which does not include it
+
+#include <torch/nn/utils/clip_grad.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "app/train/action_catalog.h"
 #include "app/train/tiny_dataset.h"
 #include "core/io/safetensors_writer.h"
+#include "core/io/state_dict_loader.h"
 #include "core/model/hymotion_mmdit.h"
 #include "core/tiny/kinema_tiny_model.h"
 #include "core/tiny/tiny_text_encoder.h"
@@ -82,6 +84,23 @@ nlohmann::json config_json(const TrainOptions& o, const MmditConfig& c) {
 
 }  // namespace
 
+Status repack_weights_f16(const fs::path& file) {
+    auto tensors = load_state_dict(file);
+    if (!tensors) return tensors.error();
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    try {
+        for (const auto& [name, t] : *tensors) {
+            const bool pipeline =
+                name.find('.') == std::string::npos;  // mean, std, null_* stay F32
+            out.emplace_back(name, t.to(pipeline ? at::kFloat : at::kHalf).contiguous());
+        }
+    } catch (const c10::Error& e) {
+        return make_error(ErrorKind::Internal, e.what_without_backtrace());
+    }
+    return write_safetensors(file, out,
+                             {{"format", "kinema-tiny"}, {"data_version", kDataVersion}});
+}
+
 Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
     try {
         at::set_num_threads(o.threads);
@@ -97,7 +116,14 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                               "cannot create " + o.out.string() + ": " + ec.message());
 
         const TinyVocab vocab = build_training_vocab(o.seed, 40000);
-        const MotionStats stats = compute_motion_stats(o.seed, 1500, o.frames, o.sequence_prob);
+        MotionStats stats = compute_motion_stats(o.seed, 1500, o.frames, o.sequence_prob);
+        // The 66 joint-position dims are ignored by the decoder: std 0 makes the sampler collapse
+        // them to the mean, and they leave the loss, so the DiT's width (which must exceed the
+        // number of dims it denoises - a narrower output layer cannot remove the noise of the
+        // others) is spent on the 135 rotation/translation dims only.
+        stats.std.slice(0, 135, 201).zero_();
+        const at::Tensor loss_mask = (stats.std >= 1e-3).to(at::kFloat);
+        const double loss_dims = loss_mask.sum().item<double>();
         std::printf("vocab %zu words; stats over 1500 clips (%.1f s)\n", vocab.size(), elapsed_s());
 
         const MmditConfig cfg = dit_config(o);
@@ -186,7 +212,8 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const at::Tensor xt = (1 - tt) * eps + tt * b.x1;
             auto v = dit.forward(xt, t, *prepared);
             if (!v) return v.error();
-            const at::Tensor loss = (*v - (b.x1 - eps)).pow(2).mean();
+            const at::Tensor loss = ((*v - (b.x1 - eps)).pow(2) * loss_mask).sum() /
+                                    (loss_dims * static_cast<double>(bs * o.frames));
             opt.zero_grad();
             loss.backward();
             torch::nn::utils::clip_grad_norm_(params, 1.0);
@@ -218,8 +245,13 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
 
         // Write the EMA weights.
         std::vector<std::pair<std::string, at::Tensor>> tensors;
-        for (size_t i = 0; i < named.size(); ++i)
-            tensors.emplace_back(named[i].first, ema[i].contiguous());
+        // Weights in F16 (the folder must stay <= 25 MB; the loader binds them as float32); the
+        // pipeline tensors (names without a dot) stay F32.
+        for (size_t i = 0; i < named.size(); ++i) {
+            const bool pipeline = named[i].first.find('.') == std::string::npos;
+            tensors.emplace_back(named[i].first,
+                                 ema[i].to(pipeline ? at::kFloat : at::kHalf).contiguous());
+        }
         tensors.emplace_back("special_game_vtxt_feat", at::zeros({1, 1, o.text_width}));
         tensors.emplace_back("special_game_ctxt_feat", at::zeros({1, 1, o.text_width}));
         tensors.emplace_back("mean", stats.mean);

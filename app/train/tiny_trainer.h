@@ -22,7 +22,7 @@ struct TrainOptions {
     std::filesystem::path out;
     int64_t steps = 1200;
     uint64_t seed = 1;
-    int64_t batch = 24;
+    int64_t batch = 20;
     int64_t frames = 120;  // clip length (4 s at 30 fps) = the pipeline's train_frames
     double lr = 1e-3;
     double weight_decay = 0.01;
@@ -33,7 +33,8 @@ struct TrainOptions {
     int threads = 1;            // 2 OpenMP threads on a shared 2-core machine ran 10x slower
     double time_limit_min = 0;  // > 0: stop (and save) once exceeded
     int64_t log_every = 25;
-    int64_t feat_dim = 128, num_heads = 2, num_layers = 6;
+    int64_t feat_dim = 192, num_heads = 3,
+            num_layers = 6;  // width must exceed the 135 denoised dims
     int64_t text_width = 128, text_heads = 4, text_layers = 2;
 };
 
@@ -45,5 +46,9 @@ struct TrainReport {
 };
 
 Result<TrainReport> train_kinema_tiny(const TrainOptions& options);
+
+// Rewrites a model.safetensors with F16 weights (the pipeline tensors stay F32), as the trainer
+// writes them; for folders written by older builds.
+Status repack_weights_f16(const std::filesystem::path& model_safetensors);
 
 }  // namespace kinema::train

@@ -8,9 +8,10 @@
 
 int main(int argc, char** argv) {
     kinema::train::TrainOptions o;
-    std::string out;
+    std::string out, repack;
     CLI::App app{"kinema-train-tiny: train the embedded kinema-tiny text-to-motion model"};
-    app.add_option("--out", out, "output model folder")->required();
+    app.add_option("--out", out, "output model folder");
+    app.add_option("--repack-f16", repack, "only rewrite this model.safetensors with F16 weights");
     app.add_option("--steps", o.steps, "optimizer steps");
     app.add_option("--seed", o.seed, "random seed (data, init, noise)");
     app.add_option("--batch", o.batch, "clips per step");
@@ -23,6 +24,15 @@ int main(int argc, char** argv) {
     app.add_option("--layers", o.num_layers, "DiT layers (multiple of 3)");
     app.add_option("--heads", o.num_heads, "DiT heads");
     CLI11_PARSE(app, argc, argv);
+    if (!repack.empty()) {
+        auto s = kinema::train::repack_weights_f16(repack);
+        if (!s) std::fprintf(stderr, "error: %s\n", s.error().describe().c_str());
+        return s ? 0 : 1;
+    }
+    if (out.empty()) {
+        std::fprintf(stderr, "error: --out is required\n");
+        return 2;
+    }
     o.out = out;
     auto r = kinema::train::train_kinema_tiny(o);
     if (!r) {
