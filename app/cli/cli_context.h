@@ -56,5 +56,6 @@ void add_text_commands(CLI::App& app, CliContext& ctx);
 void add_generate_command(CLI::App& app, CliContext& ctx);
 // After add_bench_command: adds `bench quality` and `calibrate-teacache`.
 void add_quality_commands(CLI::App& app, CliContext& ctx);
+void add_render_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace kinema::cli

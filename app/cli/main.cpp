@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     add_text_commands(app, ctx);
     add_generate_command(app, ctx);
     add_quality_commands(app, ctx);
+    add_render_command(app, ctx);
 
     try {
         app.parse(argc, argv);
