@@ -46,6 +46,19 @@ std::vector<Setting> all_settings() {
     return s;
 }
 
+// --settings "teacache,bf16": a setting runs when any comma-separated item is part of its name.
+bool selected(const std::string& filter, const std::string& name) {
+    if (filter.empty()) return true;
+    std::size_t start = 0;
+    while (start <= filter.size()) {
+        const auto end = std::min(filter.find(',', start), filter.size());
+        const std::string item = filter.substr(start, end - start);
+        if (!item.empty() && name.find(item) != std::string::npos) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 Result<std::unique_ptr<Engine>> engine_for(const QualityArgs& a) {
     EngineOptions o;
     for (const auto& d : a.model_dirs)
@@ -91,7 +104,7 @@ Result<nlohmann::json> bench_quality(const QualityArgs& a) {
                     {"root_drift_final_mm", 0.0},
                     {"max_angle_deg", 0.0}});
     for (const auto& setting : all_settings()) {
-        if (!a.settings.empty() && a.settings.find(setting.name) == std::string::npos) continue;
+        if (!selected(a.settings, setting.name)) continue;
         double wall = 0, evals = 0, mpjpe = 0, drift = 0, drift_final = 0, angle = 0;
         int64_t clips = 0;
         bool failed = false;
@@ -248,7 +261,8 @@ void add_quality_commands(CLI::App& app, CliContext& ctx) {
         auto* q = bench->add_subcommand(
             "quality", "Speed settings vs the exact path: evaluations, time, deviation");
         add_common(q, *a);
-        q->add_option("--settings", a->settings, "Only settings whose names contain this");
+        q->add_option("--settings", a->settings,
+                      "Comma-separated name parts: run only the settings that contain one");
         add_json_flag(*q, ctx);
         q->callback([&ctx, a] { print(ctx, bench_quality(*a)); });
     }
