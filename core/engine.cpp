@@ -106,7 +106,9 @@ Result<at::ScalarType> dit_dtype(const GenerationRequest& r) {
         case PrecisionProfile::Bf16:
             return at::kBFloat16;
         case PrecisionProfile::Fp16:
-            return at::kHalf;
+            // libtorch's CPU kernels have no fp16 matrix multiply (this build runs on the CPU).
+            return make_error(ErrorKind::Unsupported,
+                              "fp16 needs a CUDA device; use fp32 or bf16 on the CPU");
     }
     return make_error(ErrorKind::InvalidRequest, "unknown precision");
 }

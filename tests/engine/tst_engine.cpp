@@ -264,6 +264,12 @@ private Q_SLOTS:
         auto a = engine_->generate(r);
         QVERIFY(!a.ok());
         QCOMPARE(a.error().kind, ErrorKind::InvalidRequest);
+        r.model_id = "debug-random";
+        r.precision = PrecisionProfile::Fp16;  // no fp16 matmul on the CPU: a typed refusal
+        auto fp16 = engine_->generate(r);
+        QVERIFY(!fp16.ok());
+        QCOMPARE(fp16.error().kind, ErrorKind::Unsupported);
+        r.precision = PrecisionProfile::Auto;
         r.model_id = "hymotion:fixture-a";  // no text encoder configured, no features given
         auto b = engine_->generate(r);
         QVERIFY(!b.ok());
