@@ -1,5 +1,7 @@
 #include "app/train/action_catalog.h"
 
+#include "core/tiny/tiny_vocab.h"
+
 #include <array>
 #include <cctype>
 
@@ -358,19 +360,7 @@ std::vector<EvalPrompt> heldout_eval_prompts() {
 }
 
 std::vector<std::string> caption_words(const std::string& caption) {
-    std::vector<std::string> words;
-    std::string cur;
-    for (char ch : caption) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c)) {
-            cur += static_cast<char>(std::tolower(c));
-        } else if (!cur.empty()) {
-            words.push_back(cur);
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) words.push_back(cur);
-    return words;
+    return TinyVocab::split_words(caption);
 }
 
 }  // namespace kinema::train
