@@ -15,7 +15,6 @@
 #include <iostream>
 
 #include "app/cli/cli_context.h"
-#include "core/io/model_config_reader.h"
 #include "core/memory/plan_json.h"
 #include "core/memory/stream_benchmark.h"
 #include "core/model/hymotion_checkpoint.h"
@@ -59,16 +58,9 @@ Result<at::ScalarType> parse_precision(const std::string& p) {
 
 Result<nlohmann::json> run_bench_dit(const BenchDitArgs& a) {
     if (a.threads > 0) at::set_num_threads(a.threads);
-    HyMotionConfig config;
-    if (auto preset = preset_config(a.config); preset.ok()) {
-        config = *preset;
-    } else if (std::filesystem::exists(a.config)) {
-        auto file = read_model_config(a.config);
-        if (!file) return file.error();
-        config = file->config;
-    } else {
-        return preset.error();
-    }
+    auto resolved = resolve_model_config(a.config);
+    if (!resolved) return resolved.error();
+    const HyMotionConfig config = *resolved;
     auto dtype = parse_precision(a.precision);
     if (!dtype) return dtype.error();
     BindOptions bind;
@@ -161,16 +153,9 @@ Result<nlohmann::json> run_bench_dit(const BenchDitArgs& a) {
 }
 
 Result<nlohmann::json> run_bench_stream(const BenchDitArgs& a) {
-    HyMotionConfig config;
-    if (auto preset = preset_config(a.config); preset.ok()) {
-        config = *preset;
-    } else if (std::filesystem::exists(a.config)) {
-        auto file = read_model_config(a.config);
-        if (!file) return file.error();
-        config = file->config;
-    } else {
-        return preset.error();
-    }
+    auto resolved = resolve_model_config(a.config);
+    if (!resolved) return resolved.error();
+    const HyMotionConfig config = *resolved;
     auto precision = parse_weight_precision(a.precision);
     if (!precision) return precision.error();
     constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;

@@ -9,7 +9,6 @@
 #include <iostream>
 
 #include "app/cli/cli_context.h"
-#include "core/io/model_config_reader.h"
 #include "core/memory/host_memory.h"
 #include "core/memory/plan_json.h"
 #include "core/model/model_presets.h"
@@ -38,29 +37,8 @@ struct PlanArgs {
     bool no_encoders = false;
 };
 
-// "lite" / "full" / a model folder holding config.yml (or config.json) / a config file.
-Result<HyMotionConfig> resolve_model(const std::string& model) {
-    if (auto preset = preset_config(model); preset.ok()) return preset;
-    std::filesystem::path path(model);
-    if (std::filesystem::is_directory(path)) {
-        for (const char* name : {"config.yml", "config.yaml", "config.json"}) {
-            if (std::filesystem::exists(path / name)) {
-                path /= name;
-                break;
-            }
-        }
-    }
-    if (!std::filesystem::is_regular_file(path))
-        return make_error(
-            ErrorKind::InvalidRequest,
-            "--model: '" + model + "' is neither lite, full, a model folder nor a config file");
-    auto file = read_model_config(path);
-    if (!file) return file.error();
-    return file->config;
-}
-
 Result<nlohmann::json> run_plan(const PlanArgs& a) {
-    auto config = resolve_model(a.model);
+    auto config = resolve_model_config(a.model);
     if (!config) return config.error();
     auto dit_p = parse_weight_precision(a.precision);
     if (!dit_p) return dit_p.error();
