@@ -33,11 +33,13 @@ uint64_t dit_activation_bytes(const MmditConfig& c, const DitWorkload& w, Weight
 
 uint64_t qwen3_activation_bytes(const Qwen3Shape& s, int64_t tokens, WeightPrecision p) {
     const double t = static_cast<double>(tokens), e = 2;  // bf16 activations
-    const double hidden = static_cast<double>(s.hidden),
-                 inter = static_cast<double>(s.intermediate);
+    const double hidden = static_cast<double>(s.hidden_size),
+                 inter = static_cast<double>(s.intermediate_size);
     const double persistent = 3 * t * hidden * e;  // residual, normed input, output slice
-    const double attn = 2 * static_cast<double>(s.heads) * t * t * 4 +
-                        t * static_cast<double>((s.heads + 2 * s.kv_heads) * s.head_dim) * e;
+    const double attn =
+        2 * static_cast<double>(s.num_attention_heads) * t * t * 4 +
+        t * static_cast<double>((s.num_attention_heads + 2 * s.num_key_value_heads) * s.head_dim) *
+            e;
     const double mlp = 3 * t * inter * e;  // gate, up, act(gate)*up
     double dequant = 0;
     if (p == WeightPrecision::Int8 || p == WeightPrecision::Int4) dequant = inter * hidden * 2;

@@ -101,28 +101,30 @@ std::vector<WeightBlock> qwen3_blocks(const Qwen3Shape& s, WeightPrecision p, in
     embed.part = ModelPart::Qwen3;
     embed.role = BlockRole::Embedding;
     embed.host_only = true;
-    add_tensor(embed, {s.vocab, s.hidden}, p);
+    add_tensor(embed, {s.vocab_size, s.hidden_size}, p);
     blocks.push_back(embed);
 
-    const int64_t q_out = s.heads * s.head_dim, kv_out = s.kv_heads * s.head_dim;
-    for (int64_t i = 0; i < s.layers; ++i) {
+    const int64_t q_out = s.num_attention_heads * s.head_dim,
+                  kv_out = s.num_key_value_heads * s.head_dim;
+    for (int64_t i = 0; i < s.num_hidden_layers; ++i) {
         WeightBlock b;
         b.name = "qwen3.layers." + std::to_string(i);
         b.part = ModelPart::Qwen3;
         b.role = BlockRole::DecoderLayer;
-        add_tensor(b, {s.hidden}, p);                  // input_layernorm
-        add_tensor(b, {q_out, s.hidden}, p);           // q_proj (no bias in Qwen3)
-        add_tensor(b, {kv_out, s.hidden}, p);          // k_proj
-        add_tensor(b, {kv_out, s.hidden}, p);          // v_proj
-        add_tensor(b, {s.hidden, q_out}, p);           // o_proj
-        add_tensor(b, {s.head_dim}, p);                // q_norm
-        add_tensor(b, {s.head_dim}, p);                // k_norm
-        add_tensor(b, {s.hidden}, p);                  // post_attention_layernorm
-        add_tensor(b, {s.intermediate, s.hidden}, p);  // gate_proj
-        add_tensor(b, {s.intermediate, s.hidden}, p);  // up_proj
-        add_tensor(b, {s.hidden, s.intermediate}, p);  // down_proj
-        const double matmul_params = static_cast<double>(
-            2 * q_out * s.hidden + 2 * kv_out * s.hidden + 3 * s.intermediate * s.hidden);
+        add_tensor(b, {s.hidden_size}, p);                       // input_layernorm
+        add_tensor(b, {q_out, s.hidden_size}, p);                // q_proj (no bias in Qwen3)
+        add_tensor(b, {kv_out, s.hidden_size}, p);               // k_proj
+        add_tensor(b, {kv_out, s.hidden_size}, p);               // v_proj
+        add_tensor(b, {s.hidden_size, q_out}, p);                // o_proj
+        add_tensor(b, {s.head_dim}, p);                          // q_norm
+        add_tensor(b, {s.head_dim}, p);                          // k_norm
+        add_tensor(b, {s.hidden_size}, p);                       // post_attention_layernorm
+        add_tensor(b, {s.intermediate_size, s.hidden_size}, p);  // gate_proj
+        add_tensor(b, {s.intermediate_size, s.hidden_size}, p);  // up_proj
+        add_tensor(b, {s.hidden_size, s.intermediate_size}, p);  // down_proj
+        const double matmul_params =
+            static_cast<double>(2 * q_out * s.hidden_size + 2 * kv_out * s.hidden_size +
+                                3 * s.intermediate_size * s.hidden_size);
         b.flops = 2.0 * (t * matmul_params + 2.0 * t * t * static_cast<double>(q_out));
         blocks.push_back(b);
     }
@@ -132,7 +134,7 @@ std::vector<WeightBlock> qwen3_blocks(const Qwen3Shape& s, WeightPrecision p, in
     norm.part = ModelPart::Qwen3;
     norm.role = BlockRole::Head;
     norm.always_resident = true;
-    add_tensor(norm, {s.hidden}, p);
+    add_tensor(norm, {s.hidden_size}, p);
     blocks.push_back(norm);
     return blocks;
 }

@@ -10,6 +10,7 @@
 #include "core/memory/weight_block.h"
 #include "core/model/mmdit_config.h"
 #include "core/result.h"
+#include "core/text/text_encoder_config.h"
 
 namespace kinema {
 
@@ -25,16 +26,9 @@ struct DitWorkload {
 Result<std::vector<WeightBlock>> dit_blocks(const MmditConfig& config, WeightPrecision precision,
                                             const DitWorkload& workload);
 
-// Qwen3-8B's HF config.json numbers (spec §3.1). The unused lm_head is never loaded.
-struct Qwen3Shape {
-    int64_t hidden = 4096;
-    int64_t layers = 36;
-    int64_t heads = 32;
-    int64_t kv_heads = 8;
-    int64_t head_dim = 128;
-    int64_t intermediate = 12288;
-    int64_t vocab = 151936;
-};
+// Qwen3's sizes are its config.json (core/text's Qwen3Config; defaults are Qwen3-8B). The unused
+// lm_head is never loaded.
+using Qwen3Shape = text::Qwen3Config;
 
 // Embedding (host only), every decoder layer, then the final norm (head). `tokens` = template +
 // prompt tokens of one encode (batch 1: one prompt serves every seed).

@@ -98,7 +98,7 @@ private Q_SLOTS:
                 in.blocks = dit_blocks(c, WeightPrecision::Bf16, {2, frames(rng), 128}).value();
             } else if (model(rng) == 1) {
                 Qwen3Shape q;
-                q.layers = layers(rng);
+                q.num_hidden_layers = layers(rng);
                 in.blocks =
                     qwen3_blocks(q, trial % 3 ? WeightPrecision::Bf16 : WeightPrecision::Int8, 256);
             } else {
