@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     double cfg = 5.0;
     int64_t steps = 50;
     std::string prompt;
+    bool raw = false;
     CLI::App app{"kinema-eval-tiny: judge kinema-tiny on held-out paraphrases"};
     app.add_option("--model", dir, "kinema-tiny folder")->required();
     app.add_option("--seeds", seeds, "seeds per prompt (0..n-1)");
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     app.add_option("--cfg", cfg, "guidance scale");
     app.add_option("--steps", steps, "Euler steps");
     app.add_option("--prompt", prompt, "judge this one prompt only and print its features");
+    app.add_flag("--raw", raw, "judge the raw sampled frames (no smoothing/grounding)");
     CLI11_PARSE(app, argc, argv);
     at::set_num_threads(threads);
     auto model = load_kinema_tiny(dir);
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!prompt.empty()) {
-        auto r = generate_and_judge(*model, *text, prompt, 1, 0, 4.0, steps, cfg);
+        auto r = generate_and_judge(*model, *text, prompt, 1, 0, 4.0, steps, cfg, !raw);
         if (!r) return 1;
         const auto& pt = model->checkpoint.pipeline;
         const at::Tensor z = (r->frames - pt.mean) / pt.std.clamp_min(1e-3);
@@ -80,7 +82,7 @@ int main(int argc, char** argv) {
             intended += std::string(k ? " + " : "") +
                         action_name(p.spec.segments[static_cast<size_t>(k)].action);
         for (int s = 0; s < seeds; ++s) {
-            auto r = generate_and_judge(*model, *text, p.prompt, parts, s, 4.0, steps, cfg);
+            auto r = generate_and_judge(*model, *text, p.prompt, parts, s, 4.0, steps, cfg, !raw);
             if (!r) {
                 std::fprintf(stderr, "error: %s\n", r.error().describe().c_str());
                 return 1;
@@ -105,7 +107,7 @@ int main(int argc, char** argv) {
         md << "| " << p.prompt << " | " << intended << " | " << judged_all << " |\n";
     }
     for (const char* oos : {"a dog runs", "a person plays the piano", "the robot dances salsa"}) {
-        auto r = generate_and_judge(*model, *text, oos, 1, 0);
+        auto r = generate_and_judge(*model, *text, oos, 1, 0, 4.0, steps, cfg, !raw);
         if (r) {
             std::printf("out of scope: %-40s -> %s\n", oos, action_name(r->judged[0]));
             md << "| (out of scope) " << oos << " | - | " << action_name(r->judged[0]) << " |\n";

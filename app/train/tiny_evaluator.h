@@ -1,6 +1,8 @@
 // Generation + judging for kinema-tiny: runs the engine's own path (TinyTextConditioner ->
 // HyMotionSampler, Euler, CFG) for a prompt and classifies the decoded world joints with the
-// rule-based judge. Used by kinema-eval-tiny and the golden test. Runs on the calling thread.
+// rule-based judge, after the engine's final decode (smoothing + grounding) unless post_process
+// is false (raw FK of the sampled frames). Used by kinema-eval-tiny and the golden test. Runs on
+// the calling thread.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -24,6 +26,6 @@ struct GenerationOutcome {
 Result<GenerationOutcome> generate_and_judge(const KinemaTinyModel& model, TextConditioner& text,
                                              const std::string& prompt, int parts, int64_t seed,
                                              double duration_s = 4.0, int64_t steps = 50,
-                                             double cfg_scale = 5.0);
+                                             double cfg_scale = 5.0, bool post_process = true);
 
 }  // namespace kinema::train

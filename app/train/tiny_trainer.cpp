@@ -9,6 +9,7 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -172,26 +173,36 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             params,
             torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay).betas({0.9, 0.99}));
         TrainReport report;
-        double window = 0;
+        double window = 0, data_s = 0;
         int64_t window_n = 0;
         const int64_t warmup = std::min<int64_t>(100, o.steps / 10 + 1);
+        double warmup_s = 0;  // wall time at the end of the warm-up
         for (int64_t step = 0; step < o.steps; ++step) {
             if (o.time_limit_min > 0 && elapsed_s() > o.time_limit_min * 60) {
                 std::printf("time limit reached at step %lld\n", static_cast<long long>(step));
                 break;
             }
+            if (step == warmup) warmup_s = elapsed_s();
+            // Cosine from the peak to 10 % over the run's horizon: the step budget, or the time
+            // limit when that comes first (so a slower machine still finishes the schedule).
+            double progress = static_cast<double>(step - warmup) /
+                              static_cast<double>(std::max<int64_t>(1, o.steps - warmup));
+            if (o.time_limit_min > 0)
+                progress = std::max(progress, (elapsed_s() - warmup_s) /
+                                                  std::max(1.0, o.time_limit_min * 60 - warmup_s));
+            progress = std::clamp(progress, 0.0, 1.0);
             const double lr =
-                step < warmup
-                    ? o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup)
-                    : o.lr * (0.1 + 0.9 * 0.5 *
-                                        (1 + std::cos(M_PI * static_cast<double>(step - warmup) /
-                                                      static_cast<double>(std::max<int64_t>(
-                                                          1, o.steps - warmup)))));
+                step < warmup ? o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup)
+                              : o.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * progress)));
+
             for (auto& g : opt.param_groups())
                 static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
+            const auto t_data = std::chrono::steady_clock::now();
             const TrainBatch b = make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob,
                                             o.word_dropout, stats, vocab, tc.max_tokens);
+            data_s +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);
             auto text = enc.forward(b.ids, b.text_valid);
             const at::Tensor drop = (at::rand({bs, 1, 1}, gen) < o.cond_dropout);
@@ -231,10 +242,11 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             report.steps_done = step + 1;
             if ((step + 1) % o.log_every == 0 || step + 1 == o.steps) {
                 report.loss_curve.emplace_back(step + 1, window / static_cast<double>(window_n));
-                std::printf("step %lld loss %.4f lr %.2e %.1f s (%.2f steps/s)\n",
+                std::printf("step %lld loss %.4f lr %.2e %.1f s (%.2f steps/s, data %.0f %%)\n",
                             static_cast<long long>(step + 1),
                             window / static_cast<double>(window_n), lr, elapsed_s(),
-                            static_cast<double>(step + 1) / elapsed_s());
+                            static_cast<double>(step + 1) / elapsed_s(),
+                            100.0 * data_s / elapsed_s());
                 std::fflush(stdout);
                 report.final_loss = window / static_cast<double>(window_n);
                 window = 0;

@@ -31,7 +31,7 @@ struct TrainOptions {
     double sequence_prob = 0.25;
     double ema_decay = 0.995;
     int threads = 1;            // 2 OpenMP threads on a shared 2-core machine ran 10x slower
-    double time_limit_min = 0;  // > 0: stop (and save) once exceeded
+    double time_limit_min = 0;  // > 0: stop (and save) once exceeded; the cosine lr then ends there
     int64_t log_every = 25;
     int64_t feat_dim = 192, num_heads = 3,
             num_layers = 6;  // width must exceed the 135 denoised dims
