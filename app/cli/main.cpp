@@ -1,10 +1,15 @@
-// kinema-cli: the headless front end. Links kinema_core only (no Qt).
+// kinema-cli: the headless front end. Links kinema_core, and kinema_models (Qt Core + Network,
+// no GUI) for `models download` when Qt Network is available.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "app/cli/cli_context.h"
 #include "core/version.h"
+
+namespace kinema::cli {
+void add_models_command(CLI::App& app, CliContext& ctx);  // cmd_models.cpp
+}
 
 int main(int argc, char** argv) {
     using namespace kinema::cli;
@@ -26,6 +31,7 @@ int main(int argc, char** argv) {
     add_generate_command(app, ctx);
     add_quality_commands(app, ctx);
     add_render_command(app, ctx);
+    add_models_command(app, ctx);
 
     try {
         app.parse(argc, argv);

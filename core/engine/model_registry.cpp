@@ -10,6 +10,7 @@
 #include "core/io/model_config_reader.h"
 #include "core/model/model_presets.h"
 #include "core/model_paths.h"
+#include "core/models/model_discovery.h"
 #include "core/text/hymotion_text_conditioner.h"
 #include "core/tiny/kinema_tiny_model.h"
 
@@ -137,10 +138,11 @@ HyMotionConfig ModelRegistry::debug_random_config() {
 std::vector<ModelInfo> ModelRegistry::list() const {
     std::vector<ModelInfo> out{kinema_tiny_info(), debug_random_info()};
 
-    auto roots = model_search_roots();
-    for (const auto& dir : extra_dirs_)
-        roots.push_back({dir, "user"});
-    const auto found_models = scan_models(roots);
+    // Discovery (core/models/model_discovery.h): Kinema's folder, KINEMA_MODEL_PATH, the engine's
+    // and the saved user folders, the Hugging Face cache, the official and ComfyUI layouts.
+    DiscoveryOptions discovery;
+    discovery.user_folders = extra_dirs_;
+    const auto found_models = discover_models(discovery);
     fs::path qwen_dir, clip_dir;
     for (const auto& found : found_models) {
         if (found.kind == "qwen3" && qwen_dir.empty()) qwen_dir = found.folder;

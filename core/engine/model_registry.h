@@ -2,7 +2,9 @@
 // (random weights, always available), "random:lite" / "random:full" (the real shapes with random
 // weights, for benchmarks; not listed) and "kinema-tiny" (the embedded model, when its folder is
 // installed); discovered: HY-Motion-1.0 / Lite folders (config.yml + latest.ckpt or
-// model.safetensors) under the model search roots (core/model_paths.h) and the user's folders.
+// model.safetensors) wherever core/models/model_discovery.h finds them (Kinema's model folder,
+// KINEMA_MODEL_PATH, extra_dirs and the saved user folders, the Hugging Face cache, the official
+// `ckpts/` and ComfyUI layouts); the first Qwen3 and CLIP folders found serve as text encoders.
 // Thread: engine worker only. Loading reads files on the calling thread.
 #pragma once
 
