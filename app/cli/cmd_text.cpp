@@ -8,8 +8,8 @@
 //     the encoders.
 //   quantize --qwen DIR --precision int8|int4 --out Q.safetensors
 //     writes the Qwen3 quantisation cache that encode-text --quant-cache reads.
-#include <spdlog/spdlog.h>
 #include <ATen/ATen.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +18,7 @@
 #include <string>
 
 #include "app/cli/cli_context.h"
+#include "app/cli/cmd_quant.h"
 #include "core/text/cached_text_conditioner.h"
 #include "core/text/embedding_cache.h"
 #include "core/text/hymotion_text_conditioner.h"
@@ -152,6 +153,8 @@ void add_text_commands(CLI::App& app, CliContext& ctx) {
     quant->add_option("--out", q->out, "Output .safetensors")->required();
     add_json_flag(*quant, ctx);
     quant->callback([q, &ctx] { run_quantize(*q, ctx); });
+
+    add_quant_bench_command(app, ctx);  // `bench quant` (main() added `bench` before us)
 }
 
 }  // namespace kinema::cli

@@ -11,9 +11,14 @@ namespace fs = std::filesystem;
 
 HyMotionTextConditioner::HyMotionTextConditioner(HyMotionTextOptions options)
     : options_(std::move(options)) {
+    // int4 embeddings depend on how the codes were chosen (bf16/int8 keys are unchanged).
+    const std::string int4_suffix = options_.precision == WeightPrecision::Int4
+                                        ? "/" + std::string(to_string(kDefaultInt4Method))
+                                        : std::string();
     const std::string identity = "qwen{" + qwen3_folder_fingerprint(options_.qwen_dir) + "}clip{" +
                                  clip_folder_fingerprint(options_.clip_dir) +
                                  "}precision=" + std::string(to_string(options_.precision)) +
+                                 int4_suffix +
                                  ";max_length_llm=" + std::to_string(options_.max_length_llm);
     cache_key_ = "hymotion-text/1:" + stable_hash_hex(identity);
 }

@@ -36,7 +36,8 @@ int64_t int4_groups(int64_t in) {
 }  // namespace
 
 Result<QuantizedWeight> QuantizedWeight::quantize(const at::Tensor& weight,
-                                                  WeightPrecision precision) {
+                                                  WeightPrecision precision,
+                                                  Int4Method int4_method) {
     if (!weight.defined() || weight.dim() != 2 || !at::isFloatingType(weight.scalar_type()))
         return make_error(ErrorKind::InvalidRequest, "quantize: expected a 2-D float weight");
     QuantizedWeight q;
@@ -63,17 +64,12 @@ Result<QuantizedWeight> QuantizedWeight::quantize(const at::Tensor& weight,
                 const int64_t padded = groups * kInt4GroupSize;
                 at::Tensor w = weight.to(at::kFloat);
                 if (padded != q.in_) w = at::constant_pad_nd(w, {0, padded - q.in_}, 0.0);
-                w = w.view({q.out_, groups, kInt4GroupSize});
-                const at::Tensor lo = w.amin(2);
-                const at::Tensor hi = w.amax(2);
-                const at::Tensor scale = ((hi - lo) / 15.0).clamp_min_(1e-12);
-                const at::Tensor codes = at::round((w - lo.unsqueeze(2)) / scale.unsqueeze(2))
-                                             .clamp_(0, 15)
-                                             .to(at::kByte)
-                                             .view({q.out_, padded / 2, 2});
+                Int4Groups g =
+                    quantize_int4_groups(w.view({q.out_, groups, kInt4GroupSize}), int4_method);
+                const at::Tensor codes = g.codes.view({q.out_, padded / 2, 2});
                 q.data_ = codes.select(2, 0).add(codes.select(2, 1).mul(16)).contiguous();
-                q.scale_ = scale.contiguous();
-                q.offset_ = lo.contiguous();
+                q.scale_ = g.scale.contiguous();
+                q.offset_ = g.offset.contiguous();
                 break;
             }
         }

@@ -4,7 +4,9 @@
 //                 channel, scale = max|w_row| / 127;
 //   Int4        : uint8 packed (out, G*64), two 4-bit codes per byte (low nibble = even column),
 //                 float32 scale and offset (out, G) for groups of 128 columns (G = ceil(in/128),
-//                 the last group zero-padded): w = code * scale + offset, asymmetric min/max.
+//                 the last group zero-padded): w = code * scale + offset; how codes, scale and
+//                 offset are chosen is an Int4Method (int4_quantizer.h; default MseClip), the
+//                 stored form and dequantisation are the same for all of them.
 // linear() dequantises to float32 on the fly and computes x @ w^T in float32; nothing is cached,
 // so resident memory stays the stored form. When x lives on another device (CUDA), the stored
 // form is copied there first and dequantised there (ATen ops), so int8/int4 also halve/quarter
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text/int4_quantizer.h"
 
 namespace kinema::text {
 
@@ -36,8 +39,10 @@ public:
     QuantizedWeight() = default;
 
     // From a float weight (out, in) of any float dtype. F32/BF16 keep a view when the dtype
-    // already matches. Errors: InvalidRequest (not 2-D float), OutOfMemory.
-    static Result<QuantizedWeight> quantize(const at::Tensor& weight, WeightPrecision precision);
+    // already matches. `int4_method` only matters for Int4. Errors: InvalidRequest (not 2-D
+    // float), OutOfMemory.
+    static Result<QuantizedWeight> quantize(const at::Tensor& weight, WeightPrecision precision,
+                                            Int4Method int4_method = kDefaultInt4Method);
 
     // From stored parts (a quantisation cache file); validates dtypes and shapes (BadModelFile).
     // F32/BF16: `data` only. Int8: data + scale. Int4: data + scale + offset.

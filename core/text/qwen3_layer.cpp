@@ -80,7 +80,8 @@ at::Tensor qwen3_attention_mask(const at::Tensor& attention_mask) {
 
 at::Tensor qwen3_decoder_layer(const Qwen3Config& c, const Qwen3LayerWeights& w,
                                const at::Tensor& hidden, const at::Tensor& cos,
-                               const at::Tensor& sin, const at::Tensor& mask) {
+                               const at::Tensor& sin, const at::Tensor& mask,
+                               Qwen3LayerTaps* taps) {
     const int64_t b = hidden.size(0), len = hidden.size(1);
     const at::Tensor n = qwen3_rms_norm(hidden, w.input_layernorm, c.rms_norm_eps);
     at::Tensor q = w.q_proj.linear(n).view({b, len, c.num_attention_heads, c.head_dim});
@@ -94,9 +95,11 @@ at::Tensor qwen3_decoder_layer(const Qwen3Config& c, const Qwen3LayerWeights& w,
         v = v.repeat_interleave(rep, 2);
     }
     const at::Tensor attn = masked_attention(q, k, v, mask);  // (B, L, H*hd)
-    const at::Tensor h = hidden + w.o_proj.linear(attn);
+    const at::Tensor attn_out = w.o_proj.linear(attn);
+    const at::Tensor h = hidden + attn_out;
     const at::Tensor m = qwen3_rms_norm(h, w.post_attention_layernorm, c.rms_norm_eps);
     const at::Tensor act = at::silu(w.gate_proj.linear(m)) * w.up_proj.linear(m);
+    if (taps) *taps = {n, attn, m, act, attn_out};
     return h + w.down_proj.linear(act);
 }
 

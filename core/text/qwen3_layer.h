@@ -48,9 +48,18 @@ at::Tensor qwen3_apply_rope(const at::Tensor& x, const at::Tensor& cos, const at
 // float32 (B, 1, L, L): 0 where query i may see key j (j <= i and mask[j] = 1), else -inf.
 at::Tensor qwen3_attention_mask(const at::Tensor& attention_mask);
 
-// One layer. Throws c10::Error on failure (callers catch at the boundary).
+// The inputs of the layer's linears in one forward, for error measurements: `norm_in` feeds
+// q/k/v_proj, `attn` o_proj, `mlp_in` gate/up_proj and `act` down_proj; `attn_out` is the
+// attention block's contribution (o_proj output) to the residual (float32).
+struct Qwen3LayerTaps {
+    at::Tensor norm_in, attn, mlp_in, act, attn_out;
+};
+
+// One layer; fills `taps` when given. Throws c10::Error on failure (callers catch at the
+// boundary).
 at::Tensor qwen3_decoder_layer(const Qwen3Config& config, const Qwen3LayerWeights& w,
                                const at::Tensor& hidden, const at::Tensor& cos,
-                               const at::Tensor& sin, const at::Tensor& mask);
+                               const at::Tensor& sin, const at::Tensor& mask,
+                               Qwen3LayerTaps* taps = nullptr);
 
 }  // namespace kinema::text

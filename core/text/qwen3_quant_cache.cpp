@@ -17,13 +17,23 @@ Result<Qwen3QuantCache> Qwen3QuantCache::open(const fs::path& file, const fs::pa
         auto it = meta.find(key);
         return it == meta.end() ? std::string() : it->second;
     };
-    if (get("kinema.format") != kFormat)
+    const std::string format = get("kinema.format");
+    if (format != kFormat && format != kFormatV1)
         return make_error(ErrorKind::BadModelFile,
                           file.string() + ": not a Kinema Qwen3 quantisation cache");
     if (get("kinema.precision") != to_string(precision))
         return make_error(ErrorKind::InvalidRequest,
                           file.string() + ": holds " + get("kinema.precision") + " weights, not " +
                               std::string(to_string(precision)));
+    if (precision == WeightPrecision::Int4) {
+        const std::string method = format == kFormatV1 ? "minmax" : get("kinema.int4_method");
+        if (method != to_string(kDefaultInt4Method))
+            return make_error(ErrorKind::InvalidRequest,
+                              file.string() + ": int4 codes chosen by '" + method +
+                                  "', this version uses '" +
+                                  std::string(to_string(kDefaultInt4Method)) +
+                                  "' (run kinema-cli quantize again)");
+    }
     if (get("kinema.source") != qwen3_folder_fingerprint(qwen_dir))
         return make_error(ErrorKind::InvalidRequest,
                           file.string() + ": made from other weights than " + qwen_dir.string() +
@@ -74,10 +84,13 @@ Status write_qwen3_quant_cache(const fs::path& qwen_dir, WeightPrecision precisi
         }
         if (on_progress) on_progress(i + 1, config->num_hidden_layers);
     }
-    return write_safetensors(out, tensors,
-                             {{"kinema.format", Qwen3QuantCache::kFormat},
-                              {"kinema.precision", std::string(to_string(precision))},
-                              {"kinema.source", qwen3_folder_fingerprint(qwen_dir)}});
+    std::map<std::string, std::string> metadata{
+        {"kinema.format", Qwen3QuantCache::kFormat},
+        {"kinema.precision", std::string(to_string(precision))},
+        {"kinema.source", qwen3_folder_fingerprint(qwen_dir)}};
+    if (precision == WeightPrecision::Int4)
+        metadata["kinema.int4_method"] = std::string(to_string(kDefaultInt4Method));
+    return write_safetensors(out, tensors, metadata);
 }
 
 }  // namespace kinema::text

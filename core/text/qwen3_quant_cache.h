@@ -1,7 +1,12 @@
 // The quantisation cache of a Qwen3 folder: one .safetensors file holding every decoder linear
 // weight quantised (`<weight name>.q` int8 or packed uint8, `.scale` float32, `.offset` float32
-// for int4) with metadata kinema.format = "qwen3-quant/1", kinema.precision ("int8" | "int4")
-// and kinema.source (qwen3_folder_fingerprint of the folder it was made from).
+// for int4) with metadata kinema.format = "qwen3-quant/2", kinema.precision ("int8" | "int4"),
+// kinema.int4_method (int4 only: the Int4Method that chose the codes, kDefaultInt4Method) and
+// kinema.source (qwen3_folder_fingerprint of the folder it was made from).
+// Format history: /1 (before int4 mse-clip) had min/max int4 codes and no int4_method; its int8
+// files are identical to /2 and still read, its int4 files are refused (InvalidRequest, "run
+// kinema-cli quantize again") because embeddings cached under precision int4 assume the
+// current method.
 // Written by `kinema-cli quantize`; read by Qwen3Encoder::load. Thread: any.
 #pragma once
 
@@ -20,9 +25,11 @@ namespace kinema::text {
 
 class Qwen3QuantCache {
 public:
-    static constexpr const char* kFormat = "qwen3-quant/1";
+    static constexpr const char* kFormat = "qwen3-quant/2";
+    static constexpr const char* kFormatV1 = "qwen3-quant/1";
 
-    // BadModelFile: not a cache file. InvalidRequest: made from another folder or precision.
+    // BadModelFile: not a cache file. InvalidRequest: made from another folder or precision, or
+    // an int4 file made with another Int4Method (any int4 file of format /1).
     static Result<Qwen3QuantCache> open(const std::filesystem::path& file,
                                         const std::filesystem::path& qwen_dir,
                                         WeightPrecision precision);

@@ -8,7 +8,10 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <optional>
 
 #include "core/text/clip_text_encoder.h"
 #include "core/text/hymotion_text_conditioner.h"
@@ -362,6 +365,72 @@ private Q_SLOTS:
         QVERIFY(!cr.ok());
         QVERIFY(contains(cr.error(), "missing text_model.encoder.layers.1.mlp.fc2.bias"));
         QVERIFY(contains(cr.error(), "final_layer_norm.weight: shape [31]"));
+    }
+
+    void malformedIndexAndShardsAreTyped() {
+        // model.safetensors.index.json and its shards: every kind of damage is a typed error.
+        const auto c = tiny_qwen3_config();
+        const fs::path base = fs::path(tmp_.path().toStdString()) / "sharded_bad";
+        auto fresh = [&](const std::string& name) {
+            const fs::path d = base / name;
+            const bool ok =
+                write_model_folder(d, c.to_json(), random_qwen3_weights(c, 5, at::kFloat), 2);
+            return ok ? d : fs::path();
+        };
+        auto kind_of = [](const fs::path& d) {
+            auto r = text::Qwen3Encoder::load(d, {});
+            return r.ok() ? std::optional<ErrorKind>() : std::optional(r.error().kind);
+        };
+        const fs::path ok = fresh("ok");
+        QVERIFY(!ok.empty());
+        QVERIFY(!kind_of(ok));
+        const std::string shard1 = "model-00001-of-00002.safetensors";
+        struct Case {
+            const char* name;
+            std::function<void(const fs::path&)> damage;
+            ErrorKind kind;
+        } cases[] = {
+            {"index not json",
+             [](const fs::path& d) { write_text_file(d / "model.safetensors.index.json", "{x"); },
+             ErrorKind::BadModelFile},
+            {"index without weight_map",
+             [](const fs::path& d) {
+                 write_text_file(d / "model.safetensors.index.json", R"({"metadata":{}})");
+             },
+             ErrorKind::BadModelFile},
+            {"index names a shard outside the folder",
+             [&](const fs::path& d) {
+                 write_text_file(d / "model.safetensors.index.json",
+                                 R"({"weight_map":{"model.norm.weight":"../x.safetensors"}})");
+             },
+             ErrorKind::BadModelFile},
+            {"index misses tensors",
+             [&](const fs::path& d) {
+                 write_text_file(d / "model.safetensors.index.json",
+                                 R"({"weight_map":{"model.norm.weight":")" + shard1 + R"("}})");
+             },
+             ErrorKind::BadModelFile},
+            {"shard missing", [&](const fs::path& d) { fs::remove(d / shard1); }, ErrorKind::Io},
+            {"shard truncated",
+             [&](const fs::path& d) { fs::resize_file(d / shard1, fs::file_size(d / shard1) / 3); },
+             ErrorKind::BadModelFile},
+            {"shard header garbage",
+             [&](const fs::path& d) {
+                 std::FILE* f = std::fopen((d / shard1).c_str(), "r+b");
+                 const char junk[16] = {1, 0, 0, 0, 0, 0, 0, 0, '!', '!', '!', '!'};
+                 std::fwrite(junk, 1, sizeof junk, f);
+                 std::fclose(f);
+             },
+             ErrorKind::BadModelFile},
+        };
+        for (const auto& k : cases) {
+            const fs::path d = fresh(k.name);
+            QVERIFY(!d.empty());
+            k.damage(d);
+            const auto got = kind_of(d);
+            QVERIFY2(got.has_value(), k.name);
+            QVERIFY2(*got == k.kind, k.name);
+        }
     }
 
     void malformedTokenizerFilesAreTyped() {

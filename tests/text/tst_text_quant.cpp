@@ -1,6 +1,7 @@
-// Weight-only quantisation (int8 per output channel, int4 groups of 128): exact packing, the
-// quantisation cache file, and the error against bf16 on real-shaped random Qwen3-8B layers
-// (the measured numbers are printed with qInfo for the report).
+// Weight-only quantisation (int8 per output channel, int4 groups of 128): exact packing, the int4
+// methods, the quantisation cache file (current and format /1, malformed files), and the error
+// against bf16 per linear, per decoder layer and end to end (bench quant's measurement on a small
+// multi-group Qwen3 shape; the Qwen3-8B-shaped numbers are in docs/benchmarks/text-quant.md).
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -10,7 +11,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
+#include "core/io/safetensors_file.h"
+#include "core/io/safetensors_writer.h"
+#include "core/text/quant_error_bench.h"
 #include "core/text/quantized_weight.h"
 #include "core/text/qwen3_encoder.h"
 #include "core/text/qwen3_quant_cache.h"
@@ -34,6 +39,22 @@ double linear_error(const at::Tensor& w_bf16, const at::Tensor& x, WeightPrecisi
     const at::Tensor ref = at::linear(x, w_bf16.to(at::kFloat));
     auto q = QuantizedWeight::quantize(w_bf16, p);
     return text::relative_error(q->linear(x), ref);
+}
+
+// Copies the safetensors file `from` to `to` with `metadata`, dropping `drop` and replacing the
+// tensors in `replace`.
+bool rewrite(const fs::path& from, const fs::path& to,
+             const std::map<std::string, std::string>& metadata, const std::string& drop = {},
+             const std::map<std::string, at::Tensor>& replace = {}) {
+    auto f = SafetensorsFile::open(from);
+    if (!f) return false;
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const auto& e : f->entries()) {
+        if (e.name == drop) continue;
+        auto it = replace.find(e.name);
+        tensors.emplace_back(e.name, it != replace.end() ? it->second : f->tensor(e.name)->clone());
+    }
+    return write_safetensors(to, tensors, metadata).ok();
 }
 
 }  // namespace
@@ -78,65 +99,108 @@ private Q_SLOTS:
         QCOMPARE(parts.error().kind, ErrorKind::BadModelFile);
     }
 
-    void realShapedLinearErrors_data() {
-        QTest::addColumn<int64_t>("out");
-        QTest::addColumn<int64_t>("in");
-        QTest::newRow("q/o_proj 4096x4096") << int64_t{4096} << int64_t{4096};
-        QTest::newRow("gate/up 12288x4096") << int64_t{12288} << int64_t{4096};
-        QTest::newRow("down 4096x12288") << int64_t{4096} << int64_t{12288};
-    }
-    void realShapedLinearErrors() {
-        QFETCH(int64_t, out);
-        QFETCH(int64_t, in);
-        const at::Tensor w = randn({out, in}, 7, 0.02).to(at::kBFloat16);
-        const at::Tensor x = randn({16, in}, 8);
-        const double e8 = linear_error(w, x, WeightPrecision::Int8);
-        const double e4 = linear_error(w, x, WeightPrecision::Int4);
-        qInfo("linear %lldx%lld: int8 %.4f%%, int4 %.3f%% relative output error vs bf16",
-              (long long)out, (long long)in, 100 * e8, 100 * e4);
-        QVERIFY(e8 <= 0.01);
-        // 4 bits/weight cannot reach 5% on i.i.d. Gaussian weights (rate-distortion bound
-        // 2^-4 = 6.25%; uniform 16 levels ~9-11%); the layer-level test below holds 5%.
-        QVERIFY(e4 <= 0.105);
+    void int4MethodsShareTheFormat() {
+        // Every Int4Method stores the same parts; MseClip is never worse than MinMax per group,
+        // and on N(0,1) groups it is measurably better (9.3 % vs 10.0 %).
+        const at::Tensor w = randn({256, 1000}, 5);  // 8 groups, the last one partial
+        std::map<std::string, double> err;
+        for (auto m :
+             {text::Int4Method::MinMax, text::Int4Method::AbsMax, text::Int4Method::MseClip}) {
+            auto q = QuantizedWeight::quantize(w, WeightPrecision::Int4, m);
+            QVERIFY(q.ok());
+            QCOMPARE(q->data().sizes().vec(), (std::vector<int64_t>{256, 512}));
+            QCOMPARE(q->scale().sizes().vec(), (std::vector<int64_t>{256, 8}));
+            QCOMPARE(q->offset().sizes().vec(), (std::vector<int64_t>{256, 8}));
+            QCOMPARE(q->size_bytes(), uint64_t{256 * 512 + 2 * 256 * 8 * 4});
+            err[std::string(text::to_string(m))] = text::relative_error(q->dequantize(), w);
+        }
+        qInfo("int4 on N(0,1), groups of 128: minmax %.3f%%, absmax %.3f%%, mse-clip %.3f%%",
+              100 * err["minmax"], 100 * err["absmax"], 100 * err["mse-clip"]);
+        QVERIFY(err["mse-clip"] < err["minmax"] - 0.004);
+        QVERIFY(err["minmax"] < err["absmax"]);
+        QVERIFY(err["mse-clip"] < 0.096);
+        // Per group: never worse.
+        const at::Tensor g = w.narrow(1, 0, 896).reshape({256, 7, 128});
+        auto mm = text::quantize_int4_groups(g, text::Int4Method::MinMax);
+        auto mc = text::quantize_int4_groups(g, text::Int4Method::MseClip);
+        auto sse = [&](const text::Int4Groups& q) {
+            return (q.codes.to(at::kFloat) * q.scale.unsqueeze(2) + q.offset.unsqueeze(2) - g)
+                .pow(2)
+                .sum(2);
+        };
+        QVERIFY((sse(mc) <= sse(mm) * (1 + 1e-6) + 1e-12).all().item<bool>());
+        QCOMPARE(text::parse_int4_method("mse-clip").value(), text::Int4Method::MseClip);
+        QCOMPARE(text::parse_int4_method("nf4").error().kind, ErrorKind::InvalidRequest);
     }
 
-    void realShapedLayerErrors() {
-        // One Qwen3-8B-shaped decoder layer with random weights: outputs with int8 / int4
-        // weights against bf16 weights (float32 compute), 32 tokens.
-        text::Qwen3Config c;  // 4096 hidden, 12288 intermediate, 32/8 heads, head_dim 128
-        c.num_hidden_layers = 1;
-        at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(11);
-        auto make = [&](WeightPrecision p, const std::vector<at::Tensor>& ws) {
-            text::Qwen3LayerWeights lw;
-            QuantizedWeight* slots[] = {&lw.q_proj,    &lw.k_proj,  &lw.v_proj,   &lw.o_proj,
-                                        &lw.gate_proj, &lw.up_proj, &lw.down_proj};
-            for (size_t i = 0; i < ws.size(); ++i)
-                *slots[i] = *QuantizedWeight::quantize(ws[i], p);
-            lw.input_layernorm = at::ones({c.hidden_size});
-            lw.post_attention_layernorm = at::ones({c.hidden_size});
-            lw.q_norm = at::ones({c.head_dim});
-            lw.k_norm = at::ones({c.head_dim});
-            return lw;
-        };
-        std::vector<at::Tensor> ws;
-        for (const auto& [name, shape] : text::qwen3_layer_linears(c, 0))
-            ws.push_back(at::normal(0.0, 0.02, shape, gen).to(at::kBFloat16));
-        const int64_t len = 32;
-        const at::Tensor x = at::normal(0.0, 1.0, {1, len, c.hidden_size}, gen);
-        const auto [cos, sin] = text::qwen3_rope_tables(c.head_dim, c.rope_theta, len);
-        const at::Tensor mask = text::qwen3_attention_mask(at::ones({1, len}, at::kLong));
-        const at::Tensor ref =
-            text::qwen3_decoder_layer(c, make(WeightPrecision::BF16, ws), x, cos, sin, mask);
-        for (auto p : {WeightPrecision::Int8, WeightPrecision::Int4}) {
-            const at::Tensor y = text::qwen3_decoder_layer(c, make(p, ws), x, cos, sin, mask);
-            const double e = text::relative_error(y, ref);
-            const double e_update = text::relative_error(y - x, ref - x);  // without residual
-            qInfo("Qwen3-8B-shaped layer, %s: output %.4f%%, layer update (output - input) %.3f%%",
-                  std::string(text::to_string(p)).c_str(), 100 * e, 100 * e_update);
-            // Seven linears, q.k and gate*up products: the per-linear errors (above) compound
-            // to about twice theirs. Regression bounds, not the issue's per-linear targets.
-            QVERIFY(e <= (p == WeightPrecision::Int8 ? 0.025 : 0.25));
+    void realShapedLinearError() {
+        // One Qwen3-8B q/o_proj-shaped linear (4096 x 4096, N(0, 0.02^2), bf16), 16 inputs.
+        const at::Tensor w = randn({4096, 4096}, 7, 0.02).to(at::kBFloat16);
+        const at::Tensor x = randn({16, 4096}, 8);
+        const double e8 = linear_error(w, x, WeightPrecision::Int8);
+        const double e4 = linear_error(w, x, WeightPrecision::Int4);
+        qInfo("linear 4096x4096: int8 %.4f%%, int4 (mse-clip) %.3f%% relative error vs bf16",
+              100 * e8, 100 * e4);
+        QVERIFY(e8 <= 0.01);
+        QVERIFY(e4 <= 0.096);
+    }
+
+    void layerErrorsAgainstTheIssueTargets() {
+        // bench quant's measurement on a small multi-group Qwen3 shape (hidden 512 = 4 groups,
+        // intermediate 1536 = 12 groups for down_proj, 8/2 heads x 64), 3 layers, 32 tokens.
+        text::QuantBenchOptions o;
+        o.config.hidden_size = 512;
+        o.config.intermediate_size = 1536;
+        o.config.num_attention_heads = 8;
+        o.config.num_key_value_heads = 2;
+        o.config.head_dim = 64;
+        o.config.num_hidden_layers = 3;
+        o.tokens = 32;
+        o.variants = {{WeightPrecision::Int8},
+                      {WeightPrecision::Int4, text::Int4Method::MinMax},
+                      {WeightPrecision::Int4, text::Int4Method::MseClip}};
+        auto r = text::measure_qwen3_quant_error(o);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+        QCOMPARE(r->variants.size(), size_t{3});
+        const auto& i8 = r->variants[0];
+        const auto& mm = r->variants[1];
+        const auto& i4 = r->variants[2];
+        QCOMPARE(i4.name, std::string("int4-mse-clip"));
+        for (const auto& v : r->variants) {
+            QCOMPARE(v.layers.size(), size_t{3});
+            QCOMPARE(v.layers[0].linear.size(), size_t{7});
+            qInfo(
+                "%s: max linear %.3f%%, layer outputs %.3f / %.3f / %.3f%%, updates %.3f / "
+                "%.3f / %.3f%%, end to end %.3f%%, %.3f B/weight",
+                v.name.c_str(), 100 * v.max_linear, 100 * v.layers[0].output,
+                100 * v.layers[1].output, 100 * v.layers[2].output, 100 * v.layers[0].update,
+                100 * v.layers[1].update, 100 * v.layers[2].update, 100 * v.final_norm_output,
+                v.bytes_per_weight);
         }
+        // The issue's int8 target holds per linear (each linear's output on its real input).
+        QVERIFY(i8.max_linear <= 0.01);
+        QVERIFY(i8.bytes_per_weight < 1.01);
+        QVERIFY(i4.bytes_per_weight < 0.57);
+        // Layer outputs: a layer chains 4-5 linears (q/k -> softmax -> v -> o -> gate/up -> down),
+        // so its update carries ~2.5x the per-linear error; the residual dilutes it from the
+        // second layer on. int8 meets 1 % on the output of every layer but the first.
+        QVERIFY(i8.layers[0].output <= 0.025);
+        QVERIFY(i8.layers[2].output <= 0.01);
+        // MseClip beats MinMax on every linear of every layer and on the layer outputs.
+        for (size_t l = 0; l < 3; ++l) {
+            for (const auto& [name, e] : i4.layers[l].linear)
+                QVERIFY2(e < mm.layers[l].linear.at(name), name.c_str());
+            QVERIFY(i4.layers[l].output < mm.layers[l].output);
+        }
+        QVERIFY(i4.max_linear <= 0.098);  // regression bound (9.2-9.6 % measured)
+        QVERIFY(i4.layers[0].output <= 0.26);
+        // The issue's int4 target (5 %) is below what 4-bit scalar codes reach on Gaussian
+        // weights (per linear ~9.3 %, the rate-distortion floor at 4 bits is 6.25 %).
+        QEXPECT_FAIL("", "int4 per-linear error ~9.3 %: 5 % needs more than 4 bits per weight",
+                     Continue);
+        QVERIFY(i4.max_linear <= 0.05);
+        o.config.num_hidden_layers = 0;
+        QCOMPARE(text::measure_qwen3_quant_error(o).error().kind, ErrorKind::InvalidRequest);
     }
 
     void realShapedLayerTiming() {
@@ -235,6 +299,55 @@ private Q_SLOTS:
         QCOMPARE(text::Qwen3Encoder::load(dir, cached).error().kind, ErrorKind::BadModelFile);
         QCOMPARE(text::write_qwen3_quant_cache(dir, WeightPrecision::BF16, cache, {}).error().kind,
                  ErrorKind::InvalidRequest);
+
+        // Format /2 records the int4 method; a /1 int4 file (min/max codes) is refused with a
+        // typed error, a /1 int8 file (same codes as /2) still loads.
+        auto file = SafetensorsFile::open(cache);
+        QVERIFY(file.ok());
+        auto meta = file->metadata();
+        QCOMPARE(meta.at("kinema.format"), std::string("qwen3-quant/2"));
+        QCOMPARE(meta.at("kinema.int4_method"), std::string("mse-clip"));
+        const fs::path root = tmp.path().toStdString();
+        std::map<std::string, std::string> v1 = meta;
+        v1.erase("kinema.int4_method");
+        v1["kinema.format"] = "qwen3-quant/1";
+        QVERIFY(rewrite(cache, root / "v1_int4.safetensors", v1));
+        text::Qwen3LoadOptions old;
+        old.precision = WeightPrecision::Int4;
+        old.quant_cache = root / "v1_int4.safetensors";
+        auto refused = text::Qwen3Encoder::load(dir, old);
+        QCOMPARE(refused.error().kind, ErrorKind::InvalidRequest);
+        QVERIFY(refused.error().message.find("quantize again") != std::string::npos);
+        const fs::path cache8 = root / "q8.safetensors";
+        QVERIFY(text::write_qwen3_quant_cache(dir, WeightPrecision::Int8, cache8, {}).ok());
+        auto meta8 = SafetensorsFile::open(cache8)->metadata();
+        QCOMPARE(meta8.count("kinema.int4_method"), size_t{0});
+        meta8["kinema.format"] = "qwen3-quant/1";
+        QVERIFY(rewrite(cache8, root / "v1_int8.safetensors", meta8));
+        old.precision = WeightPrecision::Int8;
+        old.quant_cache = root / "v1_int8.safetensors";
+        QVERIFY(text::Qwen3Encoder::load(dir, old).ok());
+
+        // Malformed cache files: every one is a typed BadModelFile.
+        const std::string q0 = "model.layers.0.self_attn.q_proj.weight";
+        QVERIFY(rewrite(cache, root / "missing.safetensors", meta, q0 + ".offset"));
+        QVERIFY(rewrite(
+            cache, root / "dtype.safetensors", meta, {},
+            {{q0 + ".scale", at::zeros(file->tensor(q0 + ".scale")->sizes(), at::kDouble)}}));
+        QVERIFY(rewrite(cache, root / "shape.safetensors", meta, {},
+                        {{q0 + ".q", at::zeros({3, 3}, at::kByte)}}));
+        QVERIFY(write_text_file(root / "garbage.safetensors", "not a safetensors file at all"));
+        fs::copy_file(cache, root / "truncated.safetensors");
+        fs::resize_file(root / "truncated.safetensors", fs::file_size(cache) / 2);
+        for (const char* name : {"missing", "dtype", "shape", "garbage", "truncated"}) {
+            text::Qwen3LoadOptions bad;
+            bad.precision = WeightPrecision::Int4;
+            bad.quant_cache = root / (std::string(name) + ".safetensors");
+            auto r = text::Qwen3Encoder::load(dir, bad);
+            QVERIFY2(!r.ok(), name);
+            QVERIFY2(r.error().kind == ErrorKind::BadModelFile,
+                     (std::string(name) + ": " + r.error().describe()).c_str());
+        }
     }
 };
 
