@@ -12,6 +12,7 @@
 #include "core/engine/clip_decoding.h"
 #include "core/engine/model_registry.h"
 #include "core/logging.h"
+#include "core/memory/dit_block_streaming.h"
 #include "core/memory/host_memory.h"
 #include "core/memory/memory_sampler.h"
 #include "core/memory/pipeline_planner.h"
@@ -167,6 +168,36 @@ std::optional<WoodenBody> find_body(const EngineOptions& options, const ModelInf
     return std::nullopt;
 }
 
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+// The DiT streaming options for a request, or nullopt when it should run unstreamed.
+// Auto on the CPU streams only with an emulated VRAM size, and only when that plan streams.
+std::optional<DitStreamingOptions> streaming_options(const EngineOptions& eo,
+                                                     const GenerationRequest& req,
+                                                     const LoadedModel& m) {
+    if (eo.dit_streaming == DitStreamingMode::Off) return std::nullopt;
+    if (eo.dit_streaming == DitStreamingMode::Auto && !(eo.emulated_vram_gb > 0))
+        return std::nullopt;  // CPU build: no device whose VRAM could be short
+    DitStreamingOptions o;
+    const double vram_gb = eo.emulated_vram_gb > 0 ? eo.emulated_vram_gb : 8.0;
+    o.free_vram_bytes = static_cast<uint64_t>(vram_gb * kGiB);
+    o.preserve_bytes = static_cast<uint64_t>(req.gpu_memory_preservation_gb * kGiB);
+    o.workload.batch = 2 * static_cast<int64_t>(req.seeds.size());
+    o.workload.motion_frames = frames_for_duration(req.duration_s, m.checkpoint.config.pipeline);
+    o.workload.text_tokens = m.checkpoint.config.pipeline.max_length_llm;
+    o.inject_copy_failure_at = req.debug_streaming.fail_copy_at;
+    o.inject_oom_at_block_visit = req.debug_streaming.oom_at_block_visit;
+    return o;
+}
+
+std::string streaming_key(const std::string& model_id, const DitStreamingOptions& o) {
+    return model_id + "|" + std::to_string(o.free_vram_bytes) + "|" +
+           std::to_string(o.preserve_bytes) + "|" + std::to_string(o.workload.batch) + "|" +
+           std::to_string(o.workload.motion_frames) + "|" +
+           std::to_string(o.inject_copy_failure_at) + "|" +
+           std::to_string(o.inject_oom_at_block_visit);
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -174,6 +205,9 @@ struct Engine::Impl {
     std::shared_ptr<spdlog::logger> log;
     ModelRegistry registry;
     std::unique_ptr<LoadedModel> model;  // the one loaded model (staged: one at a time)
+    // The DiT's block streaming; its hook is installed in model's DiT. Destroyed before model.
+    std::unique_ptr<DitBlockStreaming> streaming;
+    std::string streaming_for;  // streaming_key() it was made for
     std::optional<WoodenBody> body;
     std::string body_for_model;                   // model id `body` was searched for
     const GenerationCallbacks* active = nullptr;  // the running request's callbacks, else null
@@ -186,7 +220,7 @@ struct Engine::Impl {
     Result<LoadedModel*> ensure_model(const std::string& id, at::ScalarType dtype) {
         if (model && model->info.id == id && model->checkpoint.dit->dtype() == dtype)
             return model.get();
-        model.reset();
+        drop_model();
         BindOptions bind;
         bind.dtype = dtype;
         auto loaded =
@@ -199,6 +233,41 @@ struct Engine::Impl {
         model = std::move(*loaded);
         log->info("loaded model {}", id);
         return model.get();
+    }
+
+    // Frees the model and its streaming (no weight restore: the model goes too).
+    void drop_model() {
+        if (streaming) streaming->abandon_model();
+        streaming.reset();
+        streaming_for.clear();
+        model.reset();
+    }
+
+    // Installs, keeps or removes the DiT's block streaming for this request.
+    Status configure_streaming(const GenerationRequest& req, LoadedModel& m) {
+        const auto wanted = streaming_options(options, req, m);
+        const std::string key = wanted ? streaming_key(m.info.id, *wanted) : std::string();
+        if (streaming && key == streaming_for) return {};
+        streaming.reset();  // restores the model's own weights
+        streaming_for.clear();
+        if (!wanted) return {};
+        DitStreamingOptions o = *wanted;
+        o.report = [this](const std::string& msg) {
+            log->warn("{}", msg);
+            if (active && active->log) active->log(LogLevel::Warning, msg);
+        };
+        o.release_caches = [this] { log->info("released caches before re-planning the DiT"); };
+        auto made = DitBlockStreaming::create(*m.checkpoint.dit, o);
+        if (!made) return made.error();
+        if (options.dit_streaming == DitStreamingMode::Auto &&
+            made.value()->plan().streamed_count == 0)
+            return {};  // everything fits: the unstreamed path is the same plan, without copies
+        streaming = std::move(*made);
+        streaming_for = key;
+        const auto& plan = streaming->plan();
+        log->info("DiT streaming: {} blocks streamed, {} resident", plan.streamed_count,
+                  plan.resident_count);
+        return {};
     }
 
     Result<MotionResult> run(const GenerationRequest& req);
@@ -224,7 +293,7 @@ std::vector<ModelInfo> Engine::models() const {
 }
 
 void Engine::unload_all() {
-    impl_->model.reset();
+    impl_->drop_model();
     impl_->body.reset();
     impl_->body_for_model.clear();
 }
@@ -308,6 +377,8 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
 
     phase(Phase::Sampling);
     t0 = Clock::now();
+    KINEMA_TRY_STATUS(configure_streaming(req, m));
+    const uint64_t copied_before = streaming ? streaming->stats().bytes_copied : 0;
     const auto& ckpt = m.checkpoint;
     HyMotionSampler sampler(*ckpt.dit, ckpt.pipeline, ckpt.config.pipeline);
     SampleRequest sreq;
@@ -337,6 +408,27 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
             log->warn("preview decode failed: {}", clips.error().describe());
     };
     auto sampled = sampler.sample(text, sreq);
+    if (streaming) {
+        const auto st = streaming->stats();
+        auto& sum = result.streaming;
+        sum.active = true;
+        sum.streamed_blocks = st.streamed_blocks;
+        sum.resident_blocks = st.resident_blocks;
+        sum.streamed_bytes_per_forward = st.streamed_bytes_per_forward;
+        sum.bytes_copied = st.bytes_copied - copied_before;
+        sum.device_budget_bytes = st.device_budget_bytes;
+        sum.device_peak_bytes = st.device_peak_bytes;
+        sum.fallbacks = st.fallbacks;
+        sum.reports = st.reports;
+        if (!sampled) {
+            // The sampler only saw a c10::Error: report the streamer's typed cause, and start
+            // the next run from a fresh streamer (this one may be unusable).
+            const auto cause = streaming->last_error();
+            streaming.reset();
+            streaming_for.clear();
+            if (cause) return *cause;
+        }
+    }
     if (!sampled) return sampled.error();
     result.timings.sample_s = seconds_since(t0);
     result.timings.dit_evaluations = sampled->dit_evaluations;

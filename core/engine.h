@@ -57,6 +57,13 @@ struct GenerationCallbacks {
     std::function<void(LogLevel, const std::string&)> log;
 };
 
+// Fault injection into the DiT's block streaming (tests and debugging; -1 = off).
+struct StreamingDebug {
+    int64_t fail_copy_at = -1;        // this host-to-device block copy fails (ErrorKind::Cuda)
+    int64_t oom_at_block_visit = -1;  // this block visit runs out of memory once (the OOM path:
+                                      // release caches, re-plan streaming everything, retry)
+};
+
 struct GenerationRequest {
     std::string prompt;
     double duration_s = 5.0;  // 0.5 .. 12 in the UI; the engine clamps frames to [20, 360]
@@ -76,6 +83,7 @@ struct GenerationRequest {
     std::shared_ptr<const TextFeatures> text_features;
     GenerationCallbacks callbacks;
     std::shared_ptr<std::atomic<bool>> cancel;  // raise to cancel; polled between steps
+    StreamingDebug debug_streaming;
 };
 
 struct GenerationTimings {
@@ -84,12 +92,25 @@ struct GenerationTimings {
     int64_t teacache_skipped = 0;  // evaluations answered from the TeaCache residual
 };
 
+// What the DiT's per-block weight streaming did for one run (all zero when it was not used).
+struct DitStreamingSummary {
+    bool active = false;
+    int streamed_blocks = 0, resident_blocks = 0;
+    uint64_t streamed_bytes_per_forward = 0;
+    uint64_t bytes_copied = 0;         // host -> device block copies during this run
+    uint64_t device_budget_bytes = 0;  // weights' share of the (emulated) VRAM
+    uint64_t device_peak_bytes = 0;    // CPU emulation: accounted peak; CUDA: see telemetry
+    int fallbacks = 0;                 // out-of-memory re-plans
+    std::vector<std::string> reports;  // one line per fallback
+};
+
 struct MotionResult {
     std::vector<MotionClip> clips;  // one per seed, request order
     GenerationRequest request;      // the settings that made it (callbacks and cancel cleared)
     std::string model_display_name;
     GenerationTimings timings;
     std::vector<TeaCacheTracePoint> teacache_trace;  // when request.teacache.record_trace
+    DitStreamingSummary streaming;
 };
 
 struct ModelInfo {
@@ -105,12 +126,20 @@ struct ModelInfo {
     std::filesystem::path qwen_dir, clip_dir;
 };
 
+// Per-block weight streaming of the DiT (core/memory/dit_block_streaming.h). Auto: stream when the
+// residency plan for the device's free VRAM and the request's preservation P streams blocks (on
+// the CPU only when emulated_vram_gb > 0). Force: always run the streamed path (the CPU emulates
+// a device of emulated_vram_gb, 8 GiB when 0). Off: never.
+enum class DitStreamingMode { Auto, Off, Force };
+
 struct EngineOptions {
     std::vector<std::filesystem::path> extra_model_dirs;  // folders the user added
     std::filesystem::path cache_dir;        // embedding cache; empty: $XDG_CACHE_HOME/kinema
     std::filesystem::path body_assets_dir;  // wooden-boy dump_wooden folder; empty: search
     int threads = 0;                        // intra-op threads; 0: libtorch default
     std::string device = "auto";            // "auto", "cpu", "cuda"
+    DitStreamingMode dit_streaming = DitStreamingMode::Auto;
+    double emulated_vram_gb = 0;  // CPU: the VRAM the streamed path emulates (see above)
 };
 
 class Engine {

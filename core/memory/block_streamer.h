@@ -89,38 +89,85 @@ public:
     // work on the compute stream (the device's) that reads `buffer`. Any error (the device's or
     // the callback's, e.g. OutOfMemory for activations) stops the forward mid-way and leaves the
     // ring out of step: release() and prepare() again before the next forward (StreamedStage does).
+    // Equivalent to begin_forward(); {enter_block(i); compute; leave_block(i)} for every i;
+    // end_forward().
     template <class ComputeFn>
     Status run_forward(ComputeFn&& compute) {
+        KINEMA_TRY_STATUS(begin_forward());
+        for (size_t i = 0; i < blocks_.size(); ++i) {
+            auto buffer = enter_block(i);
+            if (!buffer) return buffer.error();
+            Status st = compute(i, *buffer);
+            if (!st.ok()) return fail(st);
+            KINEMA_TRY_STATUS(leave_block(i));
+        }
+        return end_forward();
+    }
+
+    // --- The same schedule one block at a time, for callers whose compute drives the loop (the
+    // DiT's run_blocks with a DitBlockHook). Blocks must be entered and left in order 0..n-1,
+    // each exactly once per forward; any error leaves the streamer failed (prepare again). ---
+    Status begin_forward() {
         if (!prepared_)
-            return make_error(ErrorKind::Internal, "BlockStreamer: run_forward before prepare");
+            return make_error(ErrorKind::Internal, "BlockStreamer: forward before prepare");
         if (failed_)
             return make_error(ErrorKind::Internal,
                               "BlockStreamer: a previous error left it unusable; prepare again");
-        size_t next = 0;  // position in streamed_
-        for (size_t i = 0; i < blocks_.size(); ++i) {
-            if (blocks_[i].host) {
-                Status st = compute(i, Buffer{});
-                if (!st.ok()) return fail(st);
-                continue;
-            }
-            if (!blocks_[i].streamed) {
-                Status st = compute(i, resident_[i].first);
-                if (!st.ok()) return fail(st);
-                continue;
-            }
-            const int slot = static_cast<int>(use_counter_ % 2);
-            KINEMA_TRY_STATUS(fail_on_error(device_.compute_waits(copy_done_[slot])));
-            Status st = compute(i, ring_[slot]);
-            if (!st.ok()) return fail(st);
-            KINEMA_TRY_STATUS(fail_on_error(device_.record_on_compute(slot_free_[slot])));
-            ++use_counter_;
-            const size_t following = streamed_[(next + 1) % streamed_.size()];
-            KINEMA_TRY_STATUS(fail_on_error(issue_copy(following, 1 - slot, /*wait_slot=*/true)));
-            ++next;
-        }
+        cursor_ = 0;
+        in_block_ = false;
+        return {};
+    }
+
+    // The buffer block `i`'s compute must read: its resident buffer, the ring slot its copy went
+    // to (the compute stream now waits for that copy), or an empty Buffer{} for a host block.
+    Result<Buffer> enter_block(size_t i) {
+        if (failed_ || !prepared_ || in_block_ || i != cursor_ || i >= blocks_.size())
+            return fail(make_error(ErrorKind::Internal, "BlockStreamer: block " +
+                                                            std::to_string(i) + " out of order"))
+                .error();
+        in_block_ = true;
+        if (blocks_[i].host) return Buffer{};
+        if (!blocks_[i].streamed) return resident_[i].first;
+        const int slot = static_cast<int>(use_counter_ % 2);
+        current_slot_ = slot;
+        KINEMA_TRY_STATUS(fail_on_error(device_.compute_waits(copy_done_[slot])));
+        return ring_[slot];
+    }
+
+    // Block `i`'s compute has been enqueued: for a streamed block, mark its slot free after it
+    // and issue the copy of the next streamed block (wrapping to the next forward's first) into
+    // the other slot.
+    Status leave_block(size_t i) {
+        if (failed_ || !in_block_ || i != cursor_)
+            return fail(make_error(ErrorKind::Internal, "BlockStreamer: leave_block(" +
+                                                            std::to_string(i) + ") out of order"));
+        in_block_ = false;
+        ++cursor_;
+        if (blocks_[i].host || !blocks_[i].streamed) return {};
+        const int slot = static_cast<int>(use_counter_ % 2);
+        KINEMA_TRY_STATUS(fail_on_error(device_.record_on_compute(slot_free_[slot])));
+        ++use_counter_;
+        const size_t following = streamed_[(next_ + 1) % streamed_.size()];
+        KINEMA_TRY_STATUS(fail_on_error(issue_copy(following, 1 - slot, /*wait_slot=*/true)));
+        next_ = (next_ + 1) % streamed_.size();
+        return {};
+    }
+
+    Status end_forward() {
+        if (failed_ || in_block_ || cursor_ != blocks_.size())
+            return fail(make_error(ErrorKind::Internal, "BlockStreamer: forward ended early"));
         ++stats_.forwards;
         return {};
     }
+
+    // Marks the streamer unusable (a compute error mid-forward); returns `st`.
+    Status abort_forward(const Status& st) { return fail(st); }
+
+    // Ring slot (0/1) of the streamed block last entered; its buffer; a resident block's buffer.
+    int current_slot() const { return current_slot_; }
+    const Buffer& ring_buffer(int slot) const { return ring_[slot]; }
+    const Buffer& resident_buffer(size_t i) const { return resident_[i].first; }
+    bool failed() const { return failed_; }
 
     // Waits for pending copies, frees every allocation and event. Idempotent.
     Status release() {
@@ -139,9 +186,10 @@ public:
                 device_.destroy_event(*e);
             events_created_ = false;
         }
-        allocated_any_ = prepared_ = failed_ = false;
+        allocated_any_ = prepared_ = failed_ = in_block_ = false;
         streamed_.clear();
         use_counter_ = 0;
+        cursor_ = next_ = 0;
         return st;
     }
 
@@ -222,6 +270,9 @@ private:
     bool ring_allocated_ = false, events_created_ = false, allocated_any_ = false;
     bool prepared_ = false, failed_ = false;
     uint64_t use_counter_ = 0;
+    size_t cursor_ = 0, next_ = 0;  // block expected next; position of the current in streamed_
+    bool in_block_ = false;
+    int current_slot_ = 0;
     StreamerStats stats_;
 };
 

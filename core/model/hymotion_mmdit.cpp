@@ -164,17 +164,32 @@ DitEntry HyMotionMmdit::entry(const at::Tensor& x, const at::Tensor& t,
 }
 
 at::Tensor HyMotionMmdit::teacache_indicator(const DitEntry& e) const {
+    if (hook_) hook_->before_indicator();
     return double_blocks_.front().modulated_motion_input(e.motion, e.adapter_act);
 }
 
 at::Tensor HyMotionMmdit::run_blocks(const DitEntry& e, const PreparedCondition& p) const {
+    if (!hook_) return run_blocks_impl(e, p);
+    return hook_->run_stack([&] { return run_blocks_impl(e, p); });
+}
+
+at::Tensor HyMotionMmdit::run_blocks_impl(const DitEntry& e, const PreparedCondition& p) const {
     at::Tensor motion = e.motion;
     at::Tensor text = refiner_.forward(p.refiner, e.t);
-    for (const auto& block : double_blocks_)
+    int64_t k = 0;
+    for (const auto& block : double_blocks_) {
+        if (hook_) hook_->before_block(k);
         std::tie(motion, text) = block.forward(motion, text, e.adapter_act, p.attention);
+        if (hook_) hook_->after_block(k);
+        ++k;
+    }
     at::Tensor joint = at::cat({motion, text}, 1);
-    for (const auto& block : single_blocks_)
+    for (const auto& block : single_blocks_) {
+        if (hook_) hook_->before_block(k);
         joint = block.forward(joint, e.adapter_act, p.attention);
+        if (hook_) hook_->after_block(k);
+        ++k;
+    }
     return joint.slice(1, 0, p.motion_len);
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/dit_block_hook.h"
 #include "core/model/mmdit_config.h"
 #include "core/model/parameter_registry.h"
 #include "core/model/stream_blocks.h"
@@ -82,6 +83,19 @@ public:
     // Final layer on the motion rows -> velocity (B, Lm, input_dim).
     at::Tensor exit(const at::Tensor& motion_out, const DitEntry& entry) const;
 
+    // Block streaming: `hook` (non-owning, null = none) is called around every block of
+    // run_blocks() and before teacache_indicator(); it must outlive its installation. Set and
+    // cleared by the engine's worker thread between forwards.
+    void set_block_hook(DitBlockHook* hook) { hook_ = hook; }
+    DitBlockHook* block_hook() const { return hook_; }
+    // Where inputs and activations go when a hook provides the weights on another device (CUDA
+    // streaming of weights bound on the CPU). Same thread rules as set_block_hook().
+    void set_compute_device(at::Device device) { device_ = device; }
+    // Double blocks then single blocks: the k of DitBlockHook.
+    int64_t num_blocks() const {
+        return static_cast<int64_t>(double_blocks_.size() + single_blocks_.size());
+    }
+
     const MmditConfig& config() const { return config_; }
     const ParameterRegistry& registry() const { return registry_; }
     at::ScalarType dtype() const { return dtype_; }
@@ -91,8 +105,10 @@ private:
     explicit HyMotionMmdit(const MmditConfig& config);
     at::Tensor forward_impl(const at::Tensor& x, const at::Tensor& t,
                             const PreparedCondition& p) const;
+    at::Tensor run_blocks_impl(const DitEntry& entry, const PreparedCondition& prepared) const;
 
     MmditConfig config_;
+    DitBlockHook* hook_ = nullptr;
     ParameterRegistry registry_;
     Linear input_encoder_, ctxt_encoder_, vtxt0_, vtxt2_;
     TimestepEncoder timestep_encoder_;
