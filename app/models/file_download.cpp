@@ -104,6 +104,11 @@ void FileDownload::attempt(const QUrl& url) {
     // No transparent compression: byte offsets must be those of the file.
     req.setRawHeader("Accept-Encoding", "identity");
     if (offset_ > 0) req.setRawHeader("Range", "bytes=" + QByteArray::number(offset_) + "-");
+    // A Hugging Face token (gated repos) goes to the endpoint's own host only, never to the CDN a
+    // redirect points at.
+    const QByteArray token = qgetenv("HF_TOKEN");
+    if (!token.isEmpty() && url.host() == request_.url.host())
+        req.setRawHeader("Authorization", "Bearer " + token);
     reply_ = nam_->get(req);
     connect(reply_, &QNetworkReply::metaDataChanged, this, &FileDownload::onMetaData);
     connect(reply_, &QIODevice::readyRead, this, &FileDownload::onReadyRead);

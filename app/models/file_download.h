@@ -4,7 +4,8 @@
 // LFS sha256) and X-Linked-Size. On completion the SHA-256 of the whole file is checked against the
 // request's expected hash, else the server's X-Linked-Etag / ETag when it is a 64-hex-digit hash; a
 // mismatch deletes the .part. Success renames .part over dest (atomic on one file system).
-// Thread: the thread that owns the QNetworkAccessManager (an event loop must run).
+// $HF_TOKEN, when set, is sent as a Bearer token to the original URL's host (not to redirect
+// targets). Thread: the thread that owns the QNetworkAccessManager (an event loop must run).
 #pragma once
 
 #include <QCryptographicHash>
