@@ -204,6 +204,36 @@ private Q_SLOTS:
         QVERIFY(bad.waitForFinished(60000));
         QVERIFY(bad.exitCode() != 0);
     }
+
+    void cliBenchQuantReportsEveryLinear() {
+        // `kinema-cli bench quant --json` on one small layer: per-linear, per-layer and
+        // end-to-end errors for each requested variant.
+        QProcess p;
+        p.start(QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli"),
+                {"bench", "quant", "--shape", "small", "--layers", "1", "--tokens", "8",
+                 "--variants", "int8,int4-mse-clip", "--json"});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto doc =
+            nlohmann::json::parse(p.readAllStandardOutput().toStdString(), nullptr, false);
+        QVERIFY(doc.is_object());
+        QCOMPARE(doc["config"]["hidden_size"].get<int64_t>(), int64_t{512});
+        QCOMPARE(doc["variants"].size(), size_t{2});
+        const auto& i8 = doc["variants"][0];
+        const auto& i4 = doc["variants"][1];
+        QCOMPARE(i8["name"].get<std::string>(), std::string("int8"));
+        QCOMPARE(i4["name"].get<std::string>(), std::string("int4-mse-clip"));
+        QCOMPARE(i8["layers"][0]["linear"].size(), size_t{7});
+        QVERIFY(i8["max_linear"].get<double>() < 0.01);
+        QVERIFY(i4["max_linear"].get<double>() > i8["max_linear"].get<double>());
+        QVERIFY(i4["final_norm_output"].get<double>() > 0);
+        QVERIFY(i4["bytes_per_weight"].get<double>() < 0.6);
+        QProcess bad;
+        bad.start(QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli"),
+                  {"bench", "quant", "--variants", "int3", "--json"});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstTextCache)
