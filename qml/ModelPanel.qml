@@ -2,7 +2,8 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Model picker (with memory cost and "add folder…"), Quality Mode, TeaCache, GPU memory
+// Model picker (with memory cost, the kinema-tiny action list, "Models…" and "add folder…"),
+// Quality Mode, TeaCache, GPU memory
 // preservation and the precision profile.
 ColumnLayout {
     id: root
@@ -30,7 +31,19 @@ ColumnLayout {
             ToolTip.delay: 500
             ToolTip.text: qsTr("HY-Motion-1.0 is the best and largest; Lite needs about half the memory; kinema-tiny is small and fast but knows few actions.")
         }
+    }
+    RowLayout {
+        Layout.fillWidth: true
         Button {
+            Layout.fillWidth: true
+            text: qsTr("Models…")
+            onClicked: catalog.open()
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Known models with size and licence, where they were found, downloads")
+        }
+        Button {
+            Layout.fillWidth: true
             text: qsTr("Add folder…")
             onClicked: addFolder.open()
             ToolTip.visible: hovered
@@ -42,6 +55,18 @@ ColumnLayout {
         Layout.fillWidth: true
         text: root.library.models.length >= 0 ? root.library.costText(root.settings.modelId) : ""
         color: Theme.textDim
+        font.pixelSize: Theme.smallFont
+        wrapMode: Text.Wrap
+    }
+
+    Label {
+        // kinema-tiny was trained on a fixed action list: say so, with the list.
+        readonly property var actions: root.library.models.length >= 0 ? root.library.knownActions(root.settings.modelId) : []
+        visible: actions.length > 0
+        Layout.fillWidth: true
+        text: qsTr("This model only knows the actions it was trained on (and two-part sequences of them): %1.")
+                  .arg(actions.join(", ").replace(/_/g, " "))
+        color: Theme.warn
         font.pixelSize: Theme.smallFont
         wrapMode: Text.Wrap
     }
@@ -148,4 +173,6 @@ ColumnLayout {
             }
         }
     }
+
+    ModelCatalog { id: catalog; library: root.library }
 }
