@@ -92,7 +92,7 @@ Rectangle {
             enabled: root.controller.hasResult
             onClicked: exportMenu.open()
             ToolTip.visible: hovered; ToolTip.delay: 500
-            ToolTip.text: qsTr("Save the selected motion as BVH, FBX, GLB, NPZ, JSON or MP4")
+            ToolTip.text: qsTr("Save the selected motion as BVH, FBX, GLB, NPZ, JSON, or a video (MP4 / WebM)")
             Menu {
                 id: exportMenu
                 y: -height
@@ -102,7 +102,8 @@ Rectangle {
                         required property var modelData
                         text: modelData.label + (modelData.available ? "" : qsTr("  (coming soon)"))
                         enabled: modelData.available && !root.exporter.busy
-                        onTriggered: root.exporter.exportTo(modelData.id, "")
+                        onTriggered: modelData.id === "mp4" ? videoDialog.open()
+                                                            : root.exporter.exportTo(modelData.id, "")
                         ToolTip.visible: hovered
                         ToolTip.delay: 500
                         ToolTip.text: modelData.note + qsTr(" · saved to %1").arg(root.exporter.folder)
@@ -110,5 +111,11 @@ Rectangle {
                 }
             }
         }
+    }
+
+    VideoExportDialog {
+        id: videoDialog
+        exporter: root.exporter
+        controller: root.controller
     }
 }

@@ -6,7 +6,8 @@ import QtQuick3D.Helpers
 import Kinema.Ui
 
 // The 3D viewport: ground grid, one FigureView per variation side by side (click to select),
-// orbit (left drag) / pan (right or middle drag) / zoom (wheel) / reset camera, LIVE badge.
+// skeleton / mannequin / both and the root trajectory (ViewSettings, persisted), orbit (left drag)
+// / pan (right or middle drag) / zoom (wheel) / reset camera, LIVE badge.
 Rectangle {
     id: root
     required property var controller
@@ -19,6 +20,7 @@ Rectangle {
     }
 
     readonly property real spacingCm: 110
+    ViewSettings { id: viewSettings }
     property real yaw: 20
     property real pitch: -14
     property real distance: 520
@@ -98,26 +100,12 @@ Rectangle {
                 timeS: root.clock.timeS
                 selected: index === root.controller.selectedClip && root.controller.clipCount > 1
                 live: root.controller.live
-                shadowTexture: shadowTex
+                figure: viewSettings.figure
+                showTrajectory: viewSettings.trajectory
             }
         }
     }
 
-    Texture {
-        id: shadowTex
-        sourceItem: Canvas {
-            width: 128; height: 128
-            onPaint: {
-                var ctx = getContext("2d");
-                var g = ctx.createRadialGradient(64, 64, 0, 64, 64, 64);
-                g.addColorStop(0.0, "rgba(255,255,255,1)");
-                g.addColorStop(0.5, "rgba(255,255,255,0.45)");
-                g.addColorStop(1.0, "rgba(255,255,255,0)");
-                ctx.fillStyle = g;
-                ctx.fillRect(0, 0, 128, 128);
-            }
-        }
-    }
 
     // Camera controls.
     DragHandler {
@@ -206,6 +194,26 @@ Rectangle {
     Row {
         anchors { top: parent.top; right: parent.right; margins: 10 }
         spacing: 6
+        ComboBox {
+            id: figureBox
+            objectName: "figureBox"
+            implicitWidth: 132
+            readonly property var values: ["skeleton", "mannequin", "both"]
+            model: [qsTr("Skeleton"), qsTr("Mannequin"), qsTr("Both")]
+            currentIndex: Math.max(0, values.indexOf(viewSettings.figure))
+            onActivated: (i) => viewSettings.figure = values[i]
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Draw the skeleton (joints and bones), the capsule mannequin, or both (the mannequin see-through)")
+        }
+        CheckBox {
+            text: qsTr("Path")
+            checked: viewSettings.trajectory
+            onToggled: viewSettings.trajectory = checked
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Show the root's trajectory on the ground")
+        }
         Button {
             text: qsTr("Reset view")
             onClicked: root.resetCamera()

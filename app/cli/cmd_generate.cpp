@@ -1,15 +1,22 @@
 // kinema-cli generate: the whole pipeline through core/engine.h, from a prompt (or precomputed text
 // features) to decoded clips, optionally exported. Progress goes to stderr, the report to stdout.
+// --export mp4 / webm render videos through the desktop app's `kinema --render` (gui_render.h,
+// needs an X server): one per seed, or with --tile all seeds side by side in one video.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <ATen/ATen.h>
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "app/cli/cli_context.h"
+#include "app/cli/gui_render.h"
 #include "core/engine.h"
 #include "core/export/motion_exporter.h"
 #include "core/io/state_dict_loader.h"
@@ -28,6 +35,14 @@ struct GenerateArgs {
     std::string out_dir = ".";
     std::string exports;
     std::vector<std::string> model_dirs;
+    // Video exports (mp4, webm): `kinema --render` options.
+    std::string camera;
+    std::string figure;
+    std::string video_size;
+    int crf = -1;
+    bool tile = false;
+    bool no_caption = false;
+    bool no_trajectory = false;
     double duration_s = 4.0;
     int64_t steps = 50;
     double cfg = 5.0;
@@ -131,14 +146,116 @@ std::string base_name_for(const std::string& prompt) {
     return out.empty() ? "motion" : out;
 }
 
+// "bvh,mp4,json,webm" -> the file formats for core/export ("bvh,json") and the video
+// extensions ("mp4", "webm").
+void split_exports(const std::string& list, std::string* files, std::vector<std::string>* videos) {
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        std::string lower;
+        for (char c : item)
+            if (!std::isspace(static_cast<unsigned char>(c)))
+                lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (lower.empty()) continue;
+        if (lower == "mp4" || lower == "webm") {
+            if (std::find(videos->begin(), videos->end(), lower) == videos->end())
+                videos->push_back(lower);
+        } else {
+            *files += (files->empty() ? "" : ",") + lower;
+        }
+    }
+}
+
+// A scratch folder for the clip JSONs the renderer reads; removed with the object.
+struct ScratchDir {
+    std::filesystem::path path;
+    ScratchDir() {
+        std::string t = (std::filesystem::temp_directory_path() / "kinema-render-XXXXXX").string();
+        if (::mkdtemp(t.data())) path = t;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+};
+
+// Renders the result's clips to `videos` (mp4, webm) in `out_dir`: one per seed, or one tiled
+// video of all seeds. Adds each file (and with --json its render times) to `doc`.
+Status render_videos(const MotionResult& result, const GenerateArgs& a,
+                     const std::vector<std::string>& videos, const std::string& base, bool json,
+                     nlohmann::json& doc) {
+    ScratchDir scratch;
+    if (scratch.path.empty()) return make_error(ErrorKind::Io, "cannot create a temporary folder");
+    auto clips = export_result(result, {ExportFormat::Json}, scratch.path, base);
+    if (!clips) return clips.error();
+    std::vector<std::string> common;
+    if (!a.camera.empty()) common.insert(common.end(), {"--camera", a.camera});
+    if (!a.figure.empty()) common.insert(common.end(), {"--figure", a.figure});
+    if (!a.video_size.empty()) common.insert(common.end(), {"--size", a.video_size});
+    if (a.crf >= 0) common.insert(common.end(), {"--crf", std::to_string(a.crf)});
+    if (a.no_caption) common.push_back("--no-caption");
+    if (a.no_trajectory) common.push_back("--no-trajectory");
+    if (json) common.push_back("--json");
+    struct Job {
+        std::vector<std::string> inputs;
+        std::filesystem::path out;
+    };
+    std::vector<Job> jobs;
+    for (const std::string& ext : videos) {
+        if (a.tile && clips->size() > 1) {
+            Job job;
+            for (const auto& c : *clips)
+                job.inputs.push_back(c.string());
+            job.out = std::filesystem::path(a.out_dir) / (base + "_tiled." + ext);
+            jobs.push_back(job);
+        } else {
+            for (size_t i = 0; i < clips->size(); ++i)
+                jobs.push_back(
+                    {{(*clips)[i].string()},
+                     std::filesystem::path(a.out_dir) /
+                         (base + "_s" + std::to_string(result.clips[i].seed) + "." + ext)});
+        }
+    }
+    if (!doc.contains("exported")) doc["exported"] = nlohmann::json::array();
+    for (const Job& job : jobs) {
+        std::vector<std::string> args;
+        for (size_t i = 0; i < job.inputs.size(); ++i) {
+            if (i > 0) args.push_back("--render");
+            args.push_back(job.inputs[i]);
+        }
+        args.insert(args.end(), {"--out", job.out.string()});
+        args.insert(args.end(), common.begin(), common.end());
+        std::string captured;
+        if (auto s = run_gui_render(args, json ? &captured : nullptr); !s.ok()) return s;
+        doc["exported"].push_back(job.out.string());
+        if (json) {
+            auto report = nlohmann::json::parse(captured, nullptr, /*allow_exceptions=*/false);
+            if (report.is_object()) {
+                report.erase("per_frame");
+                doc["videos"].push_back(report);
+            }
+        }
+    }
+    return {};
+}
+
 Status run(const GenerateArgs& a, CliContext& ctx) {
     auto request = make_request(a);
     if (!request) return request.error();
     std::vector<ExportFormat> formats;
+    std::string file_exports;
+    std::vector<std::string> videos;
+    split_exports(a.exports, &file_exports, &videos);
+    if (!videos.empty()) {
+        // Fail before generating when the videos cannot be rendered here.
+        if (auto s = check_can_render("kinema-cli generate ... --export mp4"); !s.ok()) return s;
+    }
     if (!a.exports.empty()) {
-        auto parsed = parse_export_formats(a.exports);
-        if (!parsed) return parsed.error();
-        formats = *parsed;
+        if (!file_exports.empty()) {
+            auto parsed = parse_export_formats(file_exports);
+            if (!parsed) return parsed.error();
+            formats = *parsed;
+        }
         std::error_code ec;
         std::filesystem::create_directories(a.out_dir, ec);
         if (ec)
@@ -167,6 +284,13 @@ Status run(const GenerateArgs& a, CliContext& ctx) {
         doc["exported"] = nlohmann::json::array();
         for (const auto& f : *written)
             doc["exported"].push_back(f.string());
+    }
+    if (!videos.empty()) {
+        if (!a.quiet) std::cerr << "[rendering video]\n";
+        if (auto s = render_videos(*result, a, videos, base_name_for(result->request.prompt),
+                                   ctx.json, doc);
+            !s.ok())
+            return s;
     }
     if (ctx.json) {
         print_json(doc);
@@ -207,7 +331,15 @@ void add_generate_command(CLI::App& app, CliContext& ctx) {
                     "Wooden-boy folder for the official grounding");
     cmd->add_option("--model-dir", a->model_dirs, "Extra folder to search for models");
     cmd->add_option("--out-dir", a->out_dir, "Where exports go")->capture_default_str();
-    cmd->add_option("--export", a->exports, "Comma-separated formats: bvh,fbx,glb,npz,json");
+    cmd->add_option("--export", a->exports,
+                    "Comma-separated formats: bvh,fbx,glb,npz,json,mp4,webm (video needs X)");
+    cmd->add_flag("--tile", a->tile, "Video: all seeds side by side in one video");
+    cmd->add_option("--camera", a->camera, "Video camera: front|side|three-quarter|orbit|follow");
+    cmd->add_option("--figure", a->figure, "Video figure: skeleton|mannequin|both (default both)");
+    cmd->add_option("--video-size", a->video_size, "Video WxH (default 1280x720)");
+    cmd->add_option("--crf", a->crf, "Video quality, 0 = lossless H.264 (default 16)");
+    cmd->add_flag("--no-caption", a->no_caption, "Video: no prompt / seed caption");
+    cmd->add_flag("--no-trajectory", a->no_trajectory, "Video: no root path on the ground");
     cmd->add_flag("--no-smooth", a->no_smooth, "Skip the official smoothing");
     cmd->add_flag("--no-ground", a->no_ground, "Skip ground alignment");
     cmd->add_flag("-q,--quiet", a->quiet, "No progress on stderr");

@@ -1,74 +1,73 @@
-// kinema-cli render CLIP.json --out F.mp4 [...]: renders a saved clip (the JSON export) to video.
-// Rendering needs Qt Quick 3D and an X server, which kinema-cli does not link, so this command
-// runs the GUI binary's `kinema --render` mode (next to kinema-cli) with the same options.
+// kinema-cli render CLIP.json [CLIP2.json ...] --out F.mp4 [...]: renders saved clips (the JSON
+// export) to video; several clips are tiled side by side. Rendering needs Qt Quick 3D and an X
+// server, which kinema-cli does not link, so this command runs the GUI binary's `kinema --render`
+// mode (next to kinema-cli) with the same options (gui_render.h).
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <iostream>
+#include <string>
 #include <vector>
 
 #include "app/cli/cli_context.h"
+#include "app/cli/gui_render.h"
 
 namespace kinema::cli {
 namespace {
-namespace fs = std::filesystem;
 
 struct RenderArgs {
-    std::string clip, out, size, camera, codec;
+    std::vector<std::string> clips;
+    std::string out, size, camera, codec, figure, preset;
     int crf = -1;
+    bool no_trajectory = false;
+    bool no_caption = false;
     bool json = false;
 };
 
-// `kinema` beside this executable (installed: both in bin/) or in the build tree's app/gui/.
-fs::path find_gui_binary() {
-    std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};
-    for (const auto& c :
-         {self.parent_path() / "kinema", self.parent_path().parent_path() / "gui" / "kinema"})
-        if (fs::is_regular_file(c, ec)) return c;
-    return {};
-}
-
 Status run(const RenderArgs& a) {
-    const fs::path gui = find_gui_binary();
-    if (gui.empty())
-        return make_error(ErrorKind::Unsupported,
-                          "rendering needs the desktop app (kinema), which this build lacks");
-    const char* display = std::getenv("DISPLAY");
-    if (!display || !*display)
-        return make_error(ErrorKind::Unsupported,
-                          "rendering needs an X server; run it under a virtual one: xvfb-run -a -s "
-                          "'-screen 0 1280x800x24' kinema-cli render ...");
-    std::vector<std::string> args = {gui.string(), "--render", a.clip, "--out", a.out};
+    if (auto s = check_can_render("kinema-cli render ..."); !s.ok()) return s;
+    std::vector<std::string> args = {"kinema", "--render"};
+    for (size_t i = 0; i < a.clips.size(); ++i) {
+        if (i > 0) args.push_back("--render");
+        args.push_back(a.clips[i]);
+    }
+    args.insert(args.end(), {"--out", a.out});
     if (!a.size.empty()) args.insert(args.end(), {"--size", a.size});
     if (!a.camera.empty()) args.insert(args.end(), {"--camera", a.camera});
     if (!a.codec.empty()) args.insert(args.end(), {"--codec", a.codec});
+    if (!a.figure.empty()) args.insert(args.end(), {"--figure", a.figure});
+    if (!a.preset.empty()) args.insert(args.end(), {"--preset", a.preset});
     if (a.crf >= 0) args.insert(args.end(), {"--crf", std::to_string(a.crf)});
+    if (a.no_trajectory) args.push_back("--no-trajectory");
+    if (a.no_caption) args.push_back("--no-caption");
     if (a.json) args.push_back("--json");
+    const std::string gui = find_gui_binary().string();
+    args[0] = gui;
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
-    return make_error(ErrorKind::Io, "cannot run " + gui.string());
+    return make_error(ErrorKind::Io, "cannot run " + gui);
 }
 
 }  // namespace
 
 void add_render_command(CLI::App& app, CliContext& ctx) {
     auto a = std::make_shared<RenderArgs>();
-    auto* cmd = app.add_subcommand("render",
-                                   "Render a saved clip (JSON export) to MP4 / WebM / PNG frames");
-    cmd->add_option("clip", a->clip, "Clip JSON written by --export json")->required();
+    auto* cmd = app.add_subcommand(
+        "render", "Render saved clips (JSON export) to MP4 / WebM / PNG frames; several: tiled");
+    cmd->add_option("clip", a->clips, "Clip JSON written by --export json (several: side by side)")
+        ->required();
     cmd->add_option("--out", a->out, "Output .mp4, .webm, or a folder for PNG frames")->required();
     cmd->add_option("--size", a->size, "WxH (default 1280x720)");
     cmd->add_option("--camera", a->camera, "front | side | three-quarter | orbit | follow");
+    cmd->add_option("--figure", a->figure, "skeleton | mannequin | both (default both)");
     cmd->add_option("--codec", a->codec, "h264 | mpeg4 | vp9 | png (default from the extension)");
     cmd->add_option("--crf", a->crf, "Quality, 0 = lossless (H.264), default 16");
+    cmd->add_option("--preset", a->preset, "x264 preset (default medium)");
+    cmd->add_flag("--no-trajectory", a->no_trajectory, "Do not draw the root's ground path");
+    cmd->add_flag("--no-caption", a->no_caption, "No prompt / seed caption");
     cmd->add_flag("--json", a->json, "Per-frame render/encode times as JSON");
     cmd->callback([&ctx, a] {
         if (auto s = run(*a); !s.ok()) report_error(ctx, s.error());

@@ -4,8 +4,9 @@
 //   --generate            start a generation as soon as the engine is ready
 //   --screenshot FILE     grab the window to FILE (idle; at --screenshot-step N; or while playing)
 //   --quit                quit after the screenshot (for automation under xvfb-run)
-//   --render CLIP.json --out F.mp4 [--size WxH] [--crf N] [--camera C] [--codec C] [--json]
-//                         render a saved clip to a video without the window (render_command.h)
+//   --render CLIP.json [--render CLIP2.json] --out F.mp4 [--size WxH] [--crf N] [--camera C]
+//            [--codec C] [--figure F] [--no-trajectory] [--no-caption] [--json]
+//                         render saved clips to a video without the window (render_command.h)
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -78,26 +79,12 @@ int main(int argc, char** argv) {
     QCommandLineOption quit("quit", "Quit after the screenshot");
     parser.addOptions(
         {prompt, model, steps, seeds, duration, generate, screenshot, screenshot_step, size, quit});
-    QCommandLineOption render("render", "Render a clip saved as JSON to a video (needs X)", "CLIP");
-    QCommandLineOption out("out", "Video file (.mp4, .webm) or PNG folder for --render", "FILE");
-    QCommandLineOption crf("crf", "Video quality for --render (0 = lossless, default 16)", "N");
-    QCommandLineOption camera("camera", "front|side|three-quarter|orbit|follow", "NAME");
-    QCommandLineOption codec("codec", "h264|mpeg4|vp9|png (default: from --out)", "NAME");
-    QCommandLineOption json("json", "Print a JSON summary with per-frame times (--render)");
-    parser.addOptions({render, out, crf, camera, codec, json});
+    QCommandLineOption render("render", "Render clips saved as JSON to a video (needs X; "
+                              "kinema --render CLIP.json --help lists its options)", "CLIP");
+    parser.addOption(render);
+    // Render mode parses its own options (render_command.h).
+    if (is_render_invocation(app.arguments())) return run_render_command(app.arguments());
     parser.process(app);
-    if (parser.isSet(render)) {
-        RenderCommandOptions r;
-        r.clip_path = parser.value(render);
-        r.out_path = parser.value(out);
-        if (parser.isSet(crf)) r.crf = parser.value(crf).toInt();
-        if (parser.isSet(camera)) r.camera = parser.value(camera);
-        r.codec = parser.value(codec);
-        r.json = parser.isSet(json);
-        const QStringList rs = parser.value(size).split('x');
-        if (rs.size() == 2) r.size = QSize(rs[0].toInt(), rs[1].toInt());
-        return run_render_command(r);
-    }
 
     LaunchOptions options;
     options.prompt = parser.value(prompt);

@@ -16,6 +16,9 @@
 #include <QQuickWindow>
 #include <QVariantMap>
 
+#include "app/gui/clip_source.h"
+#include "app/gui/view_settings.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -24,9 +27,38 @@ namespace {
 
 constexpr float kCmPerM = 100.0f;
 constexpr int kRootJoint = 0;
+constexpr float kTanHalfFov = 0.36397f;  // tan(20 deg): the scene camera's vertical half angle
 
 QVector3D joint_cm(const DisplayClip& clip, int frame, int joint) {
+    frame = std::clamp(frame, 0, clip.frames - 1);
     return clip.joints[size_t(frame) * kDisplayJoints + size_t(joint)] * kCmPerM;
+}
+
+// Framing of one clip: the middle of its root's ground path at hip height, and a camera distance
+// that keeps the figure (about 2 m tall) and both ends of the path in view at tile `aspect`.
+struct Framing {
+    QVector3D center_cm;
+    float distance_cm = 420;
+};
+
+Framing frame_clip(const DisplayClip& clip, float aspect) {
+    float min_x = std::numeric_limits<float>::max(), max_x = -min_x, min_z = min_x, max_z = -min_x;
+    for (int f = 0; f < clip.frames; ++f) {
+        const QVector3D r = joint_cm(clip, f, kRootJoint);
+        min_x = std::min(min_x, r.x());
+        max_x = std::max(max_x, r.x());
+        min_z = std::min(min_z, r.z());
+        max_z = std::max(max_z, r.z());
+    }
+    if (clip.frames <= 0) min_x = max_x = min_z = max_z = 0;
+    Framing f;
+    f.center_cm = QVector3D((min_x + max_x) / 2, 90.0f, (min_z + max_z) / 2);
+    const float extent = std::hypot(max_x - min_x, max_z - min_z);
+    // Vertically: 420 cm shows a standing figure with room; horizontally: half the path plus an
+    // arm span must fit in the (narrower, for tiles) horizontal half angle.
+    const float horizontal = (extent / 2 + 80.0f) / (kTanHalfFov * std::max(0.2f, aspect));
+    f.distance_cm = std::max(420.0f, 1.1f * horizontal);
+    return f;
 }
 
 }  // namespace
@@ -38,78 +70,83 @@ struct OffscreenRenderer::Impl {
     std::unique_ptr<QQuickRenderControl> control;
     std::unique_ptr<QQuickWindow> window;
     std::unique_ptr<QQmlEngine> engine;
+    std::unique_ptr<ClipSource> source;
     std::unique_ptr<QQuickItem> root;
-    QObject* view = nullptr;
     std::unique_ptr<QOpenGLFramebufferObject> fbo;
 
-    DisplayClip clip;
+    DisplayClipSet clips;
+    std::vector<Framing> framing;  // per tile
     QString camera;
-    QVector3D center_cm;  // middle of the root's ground path, at hip height
-    float distance_cm = 400;
+    int frames = 0;
+    double fps = 30.0;
+    int last_frame = -1;
 
     ~Impl() {
         // Scene items and the render control go before the context they render with.
         if (context && surface) context->makeCurrent(surface.get());
         root.reset();
         engine.reset();
+        source.reset();
         window.reset();
         control.reset();
         fbo.reset();
         if (context) context->doneCurrent();
     }
 
-    void place_camera(int frame) {
+    int tiles() const { return clips ? int(clips->size()) : 0; }
+
+    // The tile's View3D: Repeater delegates are found through the visual item tree (they are
+    // not QObject children of the scene root).
+    static QQuickItem* find_item(QQuickItem* item, const QString& name) {
+        if (!item) return nullptr;
+        if (item->objectName() == name) return item;
+        for (QQuickItem* child : item->childItems())
+            if (QQuickItem* found = find_item(child, name)) return found;
+        return nullptr;
+    }
+    QObject* view(int tile) const {
+        return find_item(root.get(), QStringLiteral("view%1").arg(tile));
+    }
+
+    QVariantMap camera_for(int tile, int frame) const {
+        const DisplayClip& clip = (*clips)[size_t(tile)];
         const float elevation = 0.22f;
-        QVector3D target = center_cm;
+        QVector3D target = framing[size_t(tile)].center_cm;
+        float d = framing[size_t(tile)].distance_cm;
         QVector3D dir;
         if (camera == QLatin1String("front")) {
             dir = QVector3D(0, elevation, 1);
         } else if (camera == QLatin1String("side")) {
             dir = QVector3D(1, elevation, 0);
         } else if (camera == QLatin1String("orbit")) {
-            const double turn = clip.frames > 1 ? double(frame) / clip.frames : 0.0;
+            const double turn = frames > 1 ? double(frame) / frames : 0.0;
             const double a = M_PI / 4 + 2 * M_PI * turn;
             dir = QVector3D(float(std::sin(a)), elevation, float(std::cos(a)));
         } else {  // three-quarter, follow
             dir = QVector3D(0.7071f, elevation, 0.7071f);
         }
-        float d = distance_cm;
         if (camera == QLatin1String("follow") && clip.frames > 0) {
             const QVector3D r = joint_cm(clip, frame, kRootJoint);
             target = QVector3D(r.x(), 90.0f, r.z());
-            d = 420.0f;
+            const float aspect = float(size.width()) / float(std::max(1, tiles())) / size.height();
+            d = std::max(420.0f, 1.1f * 80.0f / (kTanHalfFov * std::max(0.2f, aspect)));
         }
         const QVector3D pos = target + dir.normalized() * d;
-        root->setProperty("cameraPosition", pos);
+        QVariantMap cam;
+        cam[QStringLiteral("p")] = QVariant::fromValue(pos);
         // The camera looks down its -Z: rotate +Z onto (pos - target).
-        root->setProperty("cameraRotation", QQuaternion::fromDirection((pos - target).normalized(),
-                                                                       QVector3D(0, 1, 0)));
-        root->setProperty("groundCenter", QVector3D(target.x(), 0, target.z()));
+        cam[QStringLiteral("q")] = QVariant::fromValue(
+            QQuaternion::fromDirection((pos - target).normalized(), QVector3D(0, 1, 0)));
+        return cam;
     }
 
     void pose(int frame) {
-        QVariantList joints;
-        QVariantList bones;
-        if (clip.frames > 0) {
-            frame = std::clamp(frame, 0, clip.frames - 1);
-            const auto& parents = display_parents();
-            for (int j = 0; j < kDisplayJoints; ++j)
-                joints << QVariant::fromValue(joint_cm(clip, frame, j));
-            for (int j = 0; j < kDisplayJoints; ++j) {
-                const int p = parents[size_t(j)];
-                if (p < 0) continue;
-                const QVector3D a = joint_cm(clip, frame, p), b = joint_cm(clip, frame, j);
-                const QVector3D v = b - a;
-                QVariantMap bone;
-                bone[QStringLiteral("p")] = QVariant::fromValue((a + b) * 0.5f);
-                bone[QStringLiteral("q")] = QVariant::fromValue(
-                    QQuaternion::rotationTo(QVector3D(0, 1, 0), v.normalized()));
-                bone[QStringLiteral("len")] = double(v.length());
-                bones << bone;
-            }
-        }
-        root->setProperty("joints", joints);
-        root->setProperty("bones", bones);
+        QVariantList cams;
+        for (int t = 0; t < tiles(); ++t)
+            cams << camera_for(t, frame);
+        root->setProperty("cameras", cams);
+        root->setProperty("timeS", frame / fps);
+        last_frame = frame;
     }
 };
 
@@ -119,6 +156,10 @@ OffscreenRenderer::~OffscreenRenderer() = default;
 QStringList OffscreenRenderer::cameraPresets() {
     return {QStringLiteral("front"), QStringLiteral("side"), QStringLiteral("three-quarter"),
             QStringLiteral("orbit"), QStringLiteral("follow")};
+}
+
+QStringList OffscreenRenderer::figures() {
+    return ViewSettings::figures();
 }
 
 bool OffscreenRenderer::initialize(QSize size, QString* error) {
@@ -160,7 +201,8 @@ bool OffscreenRenderer::initialize(QSize size, QString* error) {
     if (!item) return fail(QStringLiteral("RenderScene.qml: ") + component.errorString());
     obj.release();
     d_->root.reset(item);
-    d_->view = item->findChild<QObject*>(QStringLiteral("view"));
+    d_->source = std::make_unique<ClipSource>();
+    item->setProperty("source", QVariant::fromValue(d_->source.get()));
     item->setParentItem(d_->window->contentItem());
     item->setSize(size);
     d_->window->contentItem()->setSize(size);
@@ -175,54 +217,91 @@ bool OffscreenRenderer::initialize(QSize size, QString* error) {
 
 bool OffscreenRenderer::setClip(const DisplayClip& clip, const QString& camera,
                                 const QString& caption) {
-    if (!d_ || !cameraPresets().contains(camera)) return false;
-    d_->clip = clip;
-    d_->camera = camera;
-    d_->root->setProperty("caption", caption);
-    // Frame the whole root path: its middle, and a distance that keeps both ends in view.
-    float min_x = std::numeric_limits<float>::max(), max_x = -min_x, min_z = min_x, max_z = -min_x;
-    for (int f = 0; f < clip.frames; ++f) {
-        const QVector3D r = joint_cm(clip, f, kRootJoint);
-        min_x = std::min(min_x, r.x());
-        max_x = std::max(max_x, r.x());
-        min_z = std::min(min_z, r.z());
-        max_z = std::max(max_z, r.z());
+    RenderLook look;
+    look.camera = camera;
+    look.caption = caption;
+    return setClips({clip}, look);
+}
+
+bool OffscreenRenderer::setClips(const std::vector<DisplayClip>& clips, const RenderLook& look) {
+    if (!d_ || clips.empty() || !cameraPresets().contains(look.camera) ||
+        !figures().contains(look.figure))
+        return false;
+    for (const DisplayClip& c : clips)
+        if (c.frames <= 0 || c.joints.size() < size_t(c.frames) * kDisplayJoints) return false;
+    d_->context->makeCurrent(d_->surface.get());
+    d_->clips = std::make_shared<const std::vector<DisplayClip>>(clips);
+    d_->camera = look.camera;
+    d_->fps = clips.front().fps > 0 ? clips.front().fps : 30.0;
+    d_->frames = 0;
+    d_->framing.clear();
+    const float aspect = float(d_->size.width()) / float(clips.size()) / float(d_->size.height());
+    for (const DisplayClip& c : clips) {
+        d_->frames = std::max(d_->frames, c.frames);
+        d_->framing.push_back(frame_clip(c, aspect));
     }
-    if (clip.frames <= 0) min_x = max_x = min_z = max_z = 0;
-    d_->center_cm = QVector3D((min_x + max_x) / 2, 90.0f, (min_z + max_z) / 2);
-    const float extent = std::max(max_x - min_x, max_z - min_z);
-    d_->distance_cm = 420.0f + 1.1f * extent;
+    QStringList labels = look.labels;
+    while (labels.size() < int(clips.size()))
+        labels << QString();
+    d_->root->setProperty("tileCount", int(clips.size()));
+    d_->root->setProperty("figure", look.figure);
+    d_->root->setProperty("showTrajectory", look.trajectory);
+    d_->root->setProperty("caption", look.caption);
+    d_->root->setProperty("tileLabels", labels);
+    d_->source->setClips(d_->clips);
+    d_->last_frame = -1;
+    d_->context->doneCurrent();
     return true;
 }
 
 int OffscreenRenderer::frameCount() const {
-    return d_ ? d_->clip.frames : 0;
+    return d_ ? d_->frames : 0;
+}
+
+double OffscreenRenderer::fps() const {
+    return d_ ? d_->fps : 30.0;
 }
 
 QImage OffscreenRenderer::renderFrame(int index) {
-    if (!d_) return {};
+    if (!d_ || d_->tiles() == 0) return {};
     d_->context->makeCurrent(d_->surface.get());
-    d_->pose(index);
-    d_->place_camera(index);
+    d_->pose(std::clamp(index, 0, d_->frames - 1));
     d_->control->polishItems();
     d_->control->beginFrame();
     d_->control->sync();
     d_->control->render();
     d_->control->endFrame();
     QImage image = d_->fbo->toImage(/*flipped=*/true).convertToFormat(QImage::Format_RGBA8888);
-    if (d_->view && d_->clip.frames > 0) {
-        const int f = std::clamp(index, 0, d_->clip.frames - 1);
-        QVector3D p;
-        QMetaObject::invokeMethod(d_->view, "mapFrom3DScene", Q_RETURN_ARG(QVector3D, p),
-                                  Q_ARG(QVector3D, joint_cm(d_->clip, f, kRootJoint)));
-        projected_root_ = QPointF(p.x(), p.y());
-    }
     d_->context->doneCurrent();
+    projected_root_ = projectedJoint(0, kRootJoint);
     return image;
+}
+
+QPointF OffscreenRenderer::projectedJoint(int tile, int joint) const {
+    if (!d_ || d_->last_frame < 0 || tile < 0 || tile >= d_->tiles() || joint < 0 ||
+        joint >= kDisplayJoints)
+        return {-1, -1};
+    QObject* view = d_->view(tile);
+    if (!view) return {-1, -1};
+    const DisplayClip& clip = (*d_->clips)[size_t(tile)];
+    QVector3D pose[kDisplayJoints];
+    clip.pose_at(d_->last_frame / d_->fps, pose);
+    QVector3D p;
+    QMetaObject::invokeMethod(view, "mapFrom3DScene", Q_RETURN_ARG(QVector3D, p),
+                              Q_ARG(QVector3D, pose[joint] * kCmPerM));
+    const double tile_width = double(d_->size.width()) / d_->tiles();
+    return QPointF(p.x() + tile * tile_width, p.y());
 }
 
 bool OffscreenRenderer::renderVideo(const DisplayClip& clip, const VideoRenderOptions& options,
                                     const QString& output,
+                                    const std::function<bool(int, int)>& progress, QString* error,
+                                    VideoRenderStats* stats) {
+    return renderVideo(std::vector<DisplayClip>{clip}, options, output, progress, error, stats);
+}
+
+bool OffscreenRenderer::renderVideo(const std::vector<DisplayClip>& clips,
+                                    const VideoRenderOptions& options, const QString& output,
                                     const std::function<bool(int, int)>& progress, QString* error,
                                     VideoRenderStats* stats) {
     QElapsedTimer total;
@@ -231,18 +310,26 @@ bool OffscreenRenderer::renderVideo(const DisplayClip& clip, const VideoRenderOp
         if (error) *error = m;
         return false;
     };
-    if (clip.frames <= 0) return fail(QStringLiteral("the clip has no frames"));
+    if (clips.empty()) return fail(QStringLiteral("no clip to render"));
+    for (const DisplayClip& c : clips)
+        if (c.frames <= 0) return fail(QStringLiteral("the clip has no frames"));
+    if (!cameraPresets().contains(options.camera))
+        return fail(QStringLiteral("unknown camera '%1' (%2)")
+                        .arg(options.camera, cameraPresets().join('|')));
+    if (!figures().contains(options.figure))
+        return fail(
+            QStringLiteral("unknown figure '%1' (%2)").arg(options.figure, figures().join('|')));
     OffscreenRenderer renderer;
     QString why;
     if (!renderer.initialize(options.size, &why)) return fail(why);
-    if (!renderer.setClip(clip, options.camera, options.caption))
-        return fail(QStringLiteral("unknown camera '%1' (%2)")
-                        .arg(options.camera, cameraPresets().join('|')));
+    if (!renderer.setClips(clips, options.look()))
+        return fail(QStringLiteral("the clips cannot be drawn"));
+    const int frames = renderer.frameCount();
 
     kinema::VideoEncoderOptions eo;
     eo.width = options.size.width();
     eo.height = options.size.height();
-    eo.fps = std::max(1, int(std::lround(clip.fps)));
+    eo.fps = std::max(1, int(std::lround(renderer.fps())));
     eo.codec = options.codec;
     eo.crf = options.crf;
     eo.preset = options.preset.toStdString();
@@ -250,8 +337,8 @@ bool OffscreenRenderer::renderVideo(const DisplayClip& clip, const VideoRenderOp
     auto encoder = kinema::VideoEncoder::open(output.toStdString(), eo);
     if (!encoder) return fail(QString::fromStdString(encoder.error().message));
 
-    for (int f = 0; f < clip.frames; ++f) {
-        if (progress && !progress(f, clip.frames)) {
+    for (int f = 0; f < frames; ++f) {
+        if (progress && !progress(f, frames)) {
             (*encoder)->abort();
             return fail(QStringLiteral("cancelled"));
         }
@@ -277,7 +364,7 @@ bool OffscreenRenderer::renderVideo(const DisplayClip& clip, const VideoRenderOp
             stats->frames = f + 1;
         }
     }
-    if (progress && !progress(clip.frames, clip.frames)) {
+    if (progress && !progress(frames, frames)) {
         (*encoder)->abort();
         return fail(QStringLiteral("cancelled"));
     }

@@ -2,10 +2,16 @@
 
 #include <QByteArray>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "app/gui/clip_source.h"
 #include "app/gui/generation_controller.h"
+#include "core/motion/skeleton.h"
 
 namespace {
 
@@ -15,6 +21,44 @@ constexpr float kHeadRadiusCm = 8.5f;
 constexpr float kBoneRadiusCm = 1.7f;
 constexpr int kHeadJoint = 15;
 constexpr float kPi = 3.14159265358979f;
+constexpr float kTrajectoryHalfWidthCm = 1.6f;
+
+// Mannequin capsule radius (cm) of the bone that ends at joint `j`: the same proportions as the
+// export mannequin (core/export/mannequin_mesh.cpp, keyed by joint name, at most 0.6 x the bone
+// length + 0.5 cm so short bones stay capsules).
+struct MannequinShape {
+    float radius_cm[kDisplayJoints] = {};
+    int head = -1;
+    int hands[2] = {-1, -1};
+    int feet[2] = {-1, -1};
+};
+
+const MannequinShape& mannequin_shape() {
+    static const MannequinShape shape = [] {
+        static const std::pair<const char*, float> kRadii[] = {
+            {"Spine", 8.5f}, {"Hip", 7.0f},   {"Knee", 6.0f},   {"Ankle", 4.5f},
+            {"Foot", 3.5f},  {"Neck", 4.5f},  {"Collar", 5.0f}, {"Shoulder", 5.0f},
+            {"Elbow", 4.2f}, {"Wrist", 3.3f}, {"Head", 9.0f},
+        };
+        MannequinShape m;
+        const kinema::Skeleton& s = kinema::Skeleton::builtin();
+        int hands = 0, feet = 0;
+        for (int j = 0; j < kDisplayJoints && j < int(s.names.size()); ++j) {
+            const std::string& name = s.names[size_t(j)];
+            m.radius_cm[j] = 4.0f;
+            for (const auto& [key, r] : kRadii)
+                if (name.find(key) != std::string::npos) {
+                    m.radius_cm[j] = r;
+                    break;
+                }
+            if (name.find("Head") != std::string::npos) m.head = j;
+            if (name.find("Wrist") != std::string::npos && hands < 2) m.hands[hands++] = j;
+            if (name.find("Foot") != std::string::npos && feet < 2) m.feet[feet++] = j;
+        }
+        return m;
+    }();
+    return shape;
+}
 
 struct MeshBuilder {
     QByteArray vertices;  // position (3 f32) + normal (3 f32)
@@ -77,7 +121,72 @@ struct MeshBuilder {
             tri(a + 1, a + 2, a + 3);
         }
     }
+
+    // A capsule: a cylinder with a sphere at each end (the spheres overlap it; cheap and closed).
+    void capsule(const QVector3D& p0, const QVector3D& p1, float r) {
+        sphere(p0, r, 6, 12);
+        sphere(p1, r, 6, 12);
+        cylinder(p0, p1, r, 12);
+    }
+
+    // A flat strip on the ground through `points` (y ignored), facing up. The side direction at
+    // each point comes from the path a few points before and after, so a jittery path (a live
+    // preview) still gives a smooth band; points closer than 0.5 cm to the last kept one are
+    // skipped.
+    void ribbon(const std::vector<QVector3D>& points, float y, float half_width) {
+        std::vector<QVector3D> path;
+        for (const QVector3D& p : points) {
+            const QVector3D q(p.x(), y, p.z());
+            if (path.empty() || (q - path.back()).lengthSquared() > 0.25f) path.push_back(q);
+        }
+        if (path.size() < 2) return;
+        const QVector3D up(0, 1, 0);
+        const int n = int(path.size()), k = 3;
+        quint32 prev_l = 0, prev_r = 0;
+        for (int i = 0; i < n; ++i) {
+            QVector3D t = path[size_t(std::min(n - 1, i + k))] - path[size_t(std::max(0, i - k))];
+            if (t.lengthSquared() < 1e-6f) t = QVector3D(1, 0, 0);
+            t.normalize();
+            const QVector3D side = QVector3D(-t.z(), 0, t.x()) * half_width;
+            const quint32 l = vertex(path[size_t(i)] - side, up);
+            const quint32 r = vertex(path[size_t(i)] + side, up);
+            if (i > 0) {
+                tri(prev_l, prev_r, l);
+                tri(l, prev_r, r);
+            }
+            prev_l = l;
+            prev_r = r;
+        }
+    }
 };
+
+// The rigid mannequin of one pose (22 joints, cm): a capsule per bone, a head, mitten hands and
+// toes along the last bone's direction.
+void build_mannequin(MeshBuilder& mesh, const QVector3D* joints) {
+    const MannequinShape& shape = mannequin_shape();
+    const std::vector<int>& parents = display_parents();
+    for (int j = 1; j < kDisplayJoints; ++j) {
+        const int p = parents[size_t(j)];
+        const float length = (joints[j] - joints[p]).length();
+        if (length < 0.01f) continue;
+        mesh.capsule(joints[p], joints[j], std::min(shape.radius_cm[j], 0.6f * length + 0.5f));
+    }
+    auto along = [&](int j, float length_cm, float radius_cm, bool flat) {
+        if (j < 0) return;
+        QVector3D d = joints[j] - joints[parents[size_t(j)]];
+        if (flat) d.setY(0);
+        if (d.lengthSquared() < 1e-4f) return;
+        mesh.capsule(joints[j], joints[j] + d.normalized() * length_cm, radius_cm);
+    };
+    if (shape.head >= 0) {
+        const QVector3D d = (joints[shape.head] - joints[parents[size_t(shape.head)]]).normalized();
+        mesh.capsule(joints[shape.head] + d * 3.0f, joints[shape.head] + d * 10.0f, 9.5f);
+    }
+    for (int h : shape.hands)
+        along(h, 8.0f, 3.6f, false);
+    for (int f : shape.feet)
+        along(f, 4.0f, 3.0f, true);
+}
 
 }  // namespace
 
@@ -93,6 +202,15 @@ void PreviewGeometry::setController(GenerationController* c) {
         connect(controller_, &GenerationController::clipsChanged, this,
                 &PreviewGeometry::refreshClip);
     Q_EMIT controllerChanged();
+    refreshClip();
+}
+
+void PreviewGeometry::setSource(ClipSource* s) {
+    if (s == source_) return;
+    if (source_) disconnect(source_, nullptr, this, nullptr);
+    source_ = s;
+    if (source_) connect(source_, &ClipSource::clipsChanged, this, &PreviewGeometry::refreshClip);
+    Q_EMIT sourceChanged();
     refreshClip();
 }
 
@@ -123,7 +241,7 @@ QVector<QVector3D> PreviewGeometry::jointsCm() const {
 }
 
 void PreviewGeometry::refreshClip() {
-    clips_ = controller_ ? controller_->clips() : DisplayClipSet();
+    clips_ = source_ ? source_->clips() : controller_ ? controller_->clips() : DisplayClipSet();
     rebuild();
 }
 
@@ -148,16 +266,14 @@ void PreviewGeometry::rebuild() {
         } else if (mode_ == Bones) {
             for (int j = 1; j < kDisplayJoints; ++j)
                 mesh.cylinder(joints_cm_[parents[size_t(j)]], joints_cm_[j], kBoneRadiusCm);
+        } else if (mode_ == Mannequin) {
+            build_mannequin(mesh, joints_cm_);
         } else {
-            for (int f = 0; f < clip->frames; ++f) {
-                const QVector3D& r = clip->joints[size_t(f) * kDisplayJoints];
-                const quint32 v =
-                    mesh.vertex(QVector3D(r.x(), 0.004f, r.z()) * kCmPerMetre, QVector3D(0, 1, 0));
-                if (v > 0) {
-                    const quint32 seg[2] = {v - 1, v};
-                    mesh.indices.append(reinterpret_cast<const char*>(seg), sizeof(seg));
-                }
-            }
+            std::vector<QVector3D> path;
+            path.reserve(size_t(clip->frames));
+            for (int f = 0; f < clip->frames; ++f)
+                path.push_back(clip->joints[size_t(f) * kDisplayJoints] * kCmPerMetre);
+            mesh.ribbon(path, 0.4f, kTrajectoryHalfWidthCm);
         }
     }
 
@@ -169,8 +285,7 @@ void PreviewGeometry::rebuild() {
                  QQuick3DGeometry::Attribute::F32Type);
     addAttribute(QQuick3DGeometry::Attribute::IndexSemantic, 0,
                  QQuick3DGeometry::Attribute::U32Type);
-    setPrimitiveType(mode_ == Trajectory ? QQuick3DGeometry::PrimitiveType::Lines
-                                         : QQuick3DGeometry::PrimitiveType::Triangles);
+    setPrimitiveType(QQuick3DGeometry::PrimitiveType::Triangles);
     if (mesh.count == 0) {
         // An empty geometry still needs a valid (degenerate) buffer.
         mesh.vertex(QVector3D(), QVector3D(0, 1, 0));

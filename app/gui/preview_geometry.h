@@ -1,8 +1,11 @@
 // PreviewGeometry: one variation of the motion on screen as a QQuick3DGeometry, rebuilt on the GUI
 // thread whenever the clip (a live preview or the result) or the time changes. Mode Joints draws a
 // sphere per body joint (a larger one for the head), Bones a cylinder per parent->child bone,
-// Trajectory the root's ground path as a line strip. Units: centimetres (the Quick 3D scene unit),
-// Y-up. Reads clips from `controller` (GenerationController::clips(), an immutable shared value).
+// Mannequin a rigid capsule body (one capsule per bone with the export mannequin's radii, plus
+// head, hands and feet), Trajectory the root's ground path as a flat ribbon. Units: centimetres
+// (the Quick 3D scene unit), Y-up. Reads clips from `source` when set (a ClipSource: the offscreen
+// video renderer), else from `controller` (GenerationController::clips()); both are immutable
+// shared values.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -13,13 +16,16 @@
 #include "app/gui/display_clip.h"
 
 class GenerationController;
+class ClipSource;
 Q_MOC_INCLUDE("app/gui/generation_controller.h")
+Q_MOC_INCLUDE("app/gui/clip_source.h")
 
 class PreviewGeometry : public QQuick3DGeometry {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(GenerationController* controller READ controller WRITE setController NOTIFY
                    controllerChanged)
+    Q_PROPERTY(ClipSource* source READ source WRITE setSource NOTIFY sourceChanged)
     Q_PROPERTY(int clipIndex READ clipIndex WRITE setClipIndex NOTIFY clipIndexChanged)
     Q_PROPERTY(double timeS READ timeS WRITE setTimeS NOTIFY timeSChanged)
     Q_PROPERTY(Mode mode READ mode WRITE setMode NOTIFY modeChanged)
@@ -27,13 +33,15 @@ class PreviewGeometry : public QQuick3DGeometry {
     Q_PROPERTY(QVector3D rootPosition READ rootPosition NOTIFY poseChanged)
 
 public:
-    enum Mode { Joints, Bones, Trajectory };
+    enum Mode { Joints, Bones, Trajectory, Mannequin };
     Q_ENUM(Mode)
 
     explicit PreviewGeometry(QQuick3DObject* parent = nullptr);
 
     GenerationController* controller() const { return controller_; }
     void setController(GenerationController* c);
+    ClipSource* source() const { return source_; }
+    void setSource(ClipSource* s);
     int clipIndex() const { return clip_index_; }
     void setClipIndex(int i);
     double timeS() const { return time_s_; }
@@ -48,6 +56,7 @@ public:
 
 Q_SIGNALS:
     void controllerChanged();
+    void sourceChanged();
     void clipIndexChanged();
     void timeSChanged();
     void modeChanged();
@@ -58,6 +67,7 @@ private:
     void rebuild();
 
     QPointer<GenerationController> controller_;
+    QPointer<ClipSource> source_;
     DisplayClipSet clips_;
     int clip_index_ = 0;
     double time_s_ = 0;

@@ -2,7 +2,12 @@
 // clip, cut to 40 frames) is written with the JSON export, read back, rendered to MP4 (H.264) and
 // WebM (VP9), and checked with ffprobe (codec, size, frame count, duration) and ffmpeg (a decoded
 // middle frame has figure-coloured pixels around the projected root and none in the sky corner).
-// Cancelling halfway leaves no file; `kinema --render … --json` reports per-frame times.
+// Cancelling halfway leaves no file; `kinema --render … --json` reports per-frame times. Two clips
+// tiled side by side (mannequin + skeleton, trajectory, caption, seed labels): each tile shows its
+// figure where its projected joints say, in the render and in the decoded video; the mannequin
+// alone draws the body too. `kinema-cli generate --export mp4,webm` writes one video per seed (and
+// one tiled with --tile) whose frame count and duration match the generated clips, reports the
+// render time per frame with --json, and without an X server fails with a typed error.
 #include <ATen/ATen.h>
 
 #include <QDir>
@@ -67,6 +72,23 @@ private:
     LoadedClip loaded_;
 
     QString file(const QString& name) const { return dir_.filePath(name); }
+
+    // The loaded clip and a copy walking 1.5 m to the side: two distinguishable variations.
+    std::vector<DisplayClip> twoClips() const {
+        DisplayClip shifted = loaded_.clip;
+        for (QVector3D& p : shifted.joints)
+            p += QVector3D(1.5f, 0, 0);
+        shifted.seed = 1;
+        return {loaded_.clip, shifted};
+    }
+
+    static QImage decodeFrame(const QString& video, int index, const QString& png) {
+        QProcess p;
+        p.start("ffmpeg", {"-v", "error", "-y", "-i", video, "-vf",
+                           QString("select=eq(n\\,%1)").arg(index), "-frames:v", "1", png});
+        if (!p.waitForFinished(120000) || p.exitCode() != 0) return {};
+        return QImage(png);
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -218,6 +240,161 @@ private Q_SLOTS:
         QVERIFY(bad.waitForFinished(120000));
         QCOMPARE(bad.exitCode(), 1);
         QVERIFY(!QFile::exists(file("bad.mp4")));
+    }
+
+    void tiledFramesShowEachFigure() {
+        const std::vector<DisplayClip> clips = twoClips();
+        VideoRenderOptions o;
+        o.size = kSize;
+        o.camera = "three-quarter";
+        o.figure = "both";
+        o.caption = "a person walks forward";
+        o.labels = QStringList{"seed 0", "seed 1"};
+        OffscreenRenderer r;
+        QString error;
+        QVERIFY2(r.initialize(kSize, &error), qPrintable(error));
+        QVERIFY(!r.setClips(clips, RenderLook{"three-quarter", "wireframe", true, {}, {}}));
+        QVERIFY(r.setClips(clips, o.look()));
+        QCOMPARE(r.frameCount(), kFrames);
+        const int middle = kFrames / 2;
+        const QImage direct = r.renderFrame(middle);
+        QCOMPARE(direct.size(), kSize);
+
+        const QString out = file("tiled.mp4");
+        VideoRenderStats stats;
+        QVERIFY2(OffscreenRenderer::renderVideo(clips, o, out, {}, &error, &stats),
+                 qPrintable(error));
+        QCOMPARE(stats.frames, kFrames);
+        const QJsonObject stream = ffprobe(out)["streams"].toArray().at(0).toObject();
+        QCOMPARE(stream["width"].toInt(), kSize.width());
+        QCOMPARE(stream["nb_read_frames"].toString().toInt(), kFrames);
+        const QImage decoded = decodeFrame(out, middle, file("tiled_middle.png"));
+        QCOMPARE(decoded.size(), kSize);
+
+        const int tile_w = kSize.width() / 2;
+        for (int tile = 0; tile < 2; ++tile) {
+            const QRect tile_rect(tile * tile_w, 0, tile_w, kSize.height());
+            for (int joint : {0, 15}) {  // pelvis, head
+                const QPointF p = r.projectedJoint(tile, joint);
+                QVERIFY2(tile_rect.contains(p.toPoint()),
+                         qPrintable(QString("tile %1 joint %2 at %3,%4")
+                                        .arg(tile)
+                                        .arg(joint)
+                                        .arg(p.x())
+                                        .arg(p.y())));
+                const QRect box(int(p.x()) - 12, int(p.y()) - 12, 24, 24);
+                QVERIFY2(figure_pixels(direct, box) > 20,
+                         qPrintable(QString("render, tile %1 joint %2").arg(tile).arg(joint)));
+                QVERIFY2(figure_pixels(decoded, box) > 20,
+                         qPrintable(QString("video, tile %1 joint %2").arg(tile).arg(joint)));
+            }
+            // The top of each tile above the label (sky): no body.
+            QCOMPARE(figure_pixels(decoded, QRect(tile_rect.left() + tile_w / 2, 0, tile_w / 4, 8)),
+                     0);
+        }
+        QVERIFY(r.projectedJoint(2, 0).x() < 0);  // no third tile
+    }
+
+    void mannequinAloneDrawsTheBody() {
+        OffscreenRenderer r;
+        QString error;
+        QVERIFY2(r.initialize(kSize, &error), qPrintable(error));
+        RenderLook look;
+        look.camera = "side";
+        look.figure = "mannequin";
+        look.trajectory = false;
+        QVERIFY(r.setClips({loaded_.clip}, look));
+        const QImage body = r.renderFrame(kFrames / 2);
+        look.figure = "skeleton";
+        QVERIFY(r.setClips({loaded_.clip}, look));
+        const QImage bones = r.renderFrame(kFrames / 2);
+        // Around the chest (between the pelvis and the head): the capsule body covers more.
+        const QPointF pelvis = r.projectedJoint(0, 0), head = r.projectedJoint(0, 15);
+        const QRect box = QRectF(pelvis, head).normalized().adjusted(-25, -10, 25, 10).toRect();
+        const int body_px = figure_pixels(body, box), bone_px = figure_pixels(bones, box);
+        qInfo("torso pixels: mannequin %d, skeleton %d", body_px, bone_px);
+        QVERIFY2(body_px > bone_px + 100,
+                 qPrintable(QString("%1 vs %2").arg(body_px).arg(bone_px)));
+    }
+
+    // kinema-cli generate --export json,mp4,webm: one video per seed, and one tiled with --tile.
+    void generateExportsVideos() {
+        const QString cli = KINEMA_BINARY_DIR "/app/cli/kinema-cli";
+        if (!QFile::exists(cli) || !QFile::exists(KINEMA_BINARY_DIR "/app/gui/kinema"))
+            QSKIP("kinema-cli or kinema is not built");
+        const QString out_dir = file("generated");
+        // clang-format off
+        const QStringList common = {"generate", "--prompt", "a person walks forward",
+                                    "--duration", "1", "--steps", "4", "--seeds", "3,7",
+                                    "--figure", "both", "--out-dir", out_dir, "--json", "--quiet"};
+        // clang-format on
+        QProcess p;
+        p.start(cli, common + QStringList{"--export", "json,mp4,webm", "--video-size", "320x180"});
+        QVERIFY(p.waitForFinished(600000));
+        const QByteArray text = p.readAllStandardOutput();
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QJsonObject doc = QJsonDocument::fromJson(text).object();
+        const QJsonArray clips = doc["clips"].toArray();
+        QCOMPARE(clips.size(), 2);
+        const QJsonArray videos = doc["videos"].toArray();
+        QCOMPARE(videos.size(), 4);  // 2 seeds x (mp4, webm)
+        for (const QJsonValue& v : videos) {
+            QVERIFY(v.toObject()["ms_per_frame"].toDouble() > 0);
+            QVERIFY(v.toObject()["render_ms_mean"].toDouble() > 0);
+        }
+        for (const QJsonValue& c : clips) {
+            const int seed = c.toObject()["seed"].toInt();
+            const int frames = c.toObject()["frames"].toInt();
+            const double fps = c.toObject()["fps"].toDouble();
+            QVERIFY(frames > 0);
+            for (const QString& ext : {QStringLiteral("mp4"), QStringLiteral("webm")}) {
+                const QString video = QDir(out_dir).filePath(
+                    QString("a_person_walks_forward_s%1.%2").arg(seed).arg(ext));
+                const QJsonObject probe = ffprobe(video);
+                const QJsonObject stream = probe["streams"].toArray().at(0).toObject();
+                QCOMPARE(stream["codec_name"].toString(), ext == QLatin1String("mp4")
+                                                              ? QStringLiteral("h264")
+                                                              : QStringLiteral("vp9"));
+                QCOMPARE(stream["width"].toInt(), 320);
+                QCOMPARE(stream["height"].toInt(), 180);
+                QCOMPARE(stream["nb_read_frames"].toString().toInt(), frames);
+                const double duration =
+                    probe["format"].toObject()["duration"].toString().toDouble();
+                QVERIFY2(qAbs(duration - frames / fps) < 0.011,
+                         qPrintable(QString("%1: %2 s").arg(video).arg(duration)));
+            }
+        }
+
+        // --tile: both seeds in one video; each half of a decoded middle frame holds a figure.
+        QProcess tiled;
+        tiled.start(cli, common + QStringList{"--export", "mp4", "--tile", "--video-size",
+                                              "640x360", "--camera", "front"});
+        QVERIFY(tiled.waitForFinished(600000));
+        QVERIFY2(tiled.exitCode() == 0, tiled.readAllStandardError().constData());
+        const QString video = QDir(out_dir).filePath("a_person_walks_forward_tiled.mp4");
+        const int frames = clips.at(0).toObject()["frames"].toInt();
+        const QJsonObject stream = ffprobe(video)["streams"].toArray().at(0).toObject();
+        QCOMPARE(stream["width"].toInt(), 640);
+        QCOMPARE(stream["nb_read_frames"].toString().toInt(), frames);
+        const QImage middle = decodeFrame(video, frames / 2, file("generated_tiled.png"));
+        QCOMPARE(middle.size(), QSize(640, 360));
+        for (int tile = 0; tile < 2; ++tile) {
+            const int n = figure_pixels(middle, QRect(tile * 320, 0, 320, 360));
+            QVERIFY2(n > 200, qPrintable(QString("tile %1: %2 figure pixels").arg(tile).arg(n)));
+        }
+
+        // Without an X server: a typed error before generating, and no file.
+        QProcess no_x;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        no_x.setProcessEnvironment(env);
+        no_x.start(cli, {"generate", "--prompt", "a person jumps", "--duration", "1", "--steps",
+                         "2", "--export", "webm", "--out-dir", file("no_x"), "--json"});
+        QVERIFY(no_x.waitForFinished(120000));
+        QVERIFY(no_x.exitCode() != 0);
+        const QByteArray err = no_x.readAllStandardOutput() + no_x.readAllStandardError();
+        QVERIFY2(err.contains("Unsupported") && err.contains("xvfb-run"), err.constData());
+        QVERIFY(!QFile::exists(QDir(file("no_x")).filePath("a_person_jumps_s0.webm")));
     }
 
     // The Export menu's MP4 entry: a debug-random generation exported through ExportController
