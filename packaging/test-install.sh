@@ -187,6 +187,12 @@ fi
 step "kinema-cli --version / doctor"
 in_root /usr/bin/kinema-cli --version
 in_root /usr/bin/kinema-cli doctor || fail "kinema-cli doctor"
+step "kinema-cli models list (the model manager: catalog, sizes, licences, discovery)"
+in_root /usr/bin/kinema-cli models list >"$root/tmp/models.txt" || { cat "$root/tmp/models.txt"; fail "kinema-cli models list"; }
+grep -q 'HY-Motion-1.0' "$root/tmp/models.txt" || fail "models list does not show the catalog"
+in_root env HF_HUB_OFFLINE=1 /usr/bin/kinema-cli models download hy-motion-1.0-lite --json >"$root/tmp/offline.json" &&
+    fail "an offline download succeeded"
+grep -q '"kind": "offline"' "$root/tmp/offline.json" || { cat "$root/tmp/offline.json"; fail "offline download: no typed error"; }
 
 step "kinema-cli generate --model debug-random (BVH)"
 in_root /usr/bin/kinema-cli generate --model debug-random --prompt "a person walks" --duration 2 \
