@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <optional>
 
 #include "core/engine/clip_decoding.h"
@@ -296,6 +299,9 @@ void Engine::unload_all() {
     impl_->drop_model();
     impl_->body.reset();
     impl_->body_for_model.clear();
+#if defined(__GLIBC__)
+    malloc_trim(0);  // freed weights below glibc's mmap threshold go back to the OS too
+#endif
 }
 
 Result<MotionResult> Engine::generate(const GenerationRequest& request) {

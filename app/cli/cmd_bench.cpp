@@ -367,17 +367,33 @@ Result<nlohmann::json> run_bench_stream_real(const BenchDitArgs& a) {
     so.flops_per_s = o.flops_per_s;
     so.forward_s = resident_s > 0 ? resident_s : 0;
     so.steps = std::max<int64_t>(a.steps, 3);
-    auto sim = run_stream_benchmark(so);
-    if (!sim) return sim.error();
-    nlohmann::json simj{
-        {"link_gbs", sim->link_bytes_per_s / 1e9},
-        {"streamed_count", sim->plan.streamed_count},
-        {"streamed_bytes_per_step", sim->streamed_bytes_per_step},
-        {"step_median_s", sim->step_median_s},
-        {"bound_s", sim->bound_s},
-        {"peak_vram_bytes", sim->peak_vram_bytes},
-        {"efficiency", sim->efficiency},
+    auto sim_json = [&](const LinkModel& link) -> Result<nlohmann::json> {
+        StreamBenchOptions o2 = so;
+        o2.link = link;
+        auto sim = run_stream_benchmark(o2);
+        if (!sim) return sim.error();
+        return nlohmann::json{
+            {"link_gbs", sim->link_bytes_per_s / 1e9},
+            {"streamed_count", sim->plan.streamed_count},
+            {"streamed_bytes_per_step", sim->streamed_bytes_per_step},
+            {"step_median_s", sim->step_median_s},
+            {"bound_s", sim->bound_s},
+            {"peak_vram_bytes", sim->peak_vram_bytes},
+            {"efficiency", sim->efficiency},
+        };
     };
+    // The GPU link asked for, and this machine's measured copy rate (what a copy engine running
+    // at memcpy speed would reach by overlapping; the CPU itself cannot overlap).
+    auto simj = sim_json(o.link);
+    if (!simj) return simj.error();
+    nlohmann::json sim_cpu;
+    if (measured_copy_gbs > 0) {
+        LinkModel cpu_link = o.link;
+        cpu_link.bandwidth_bytes_per_s = measured_copy_gbs * 1e9;
+        auto s2 = sim_json(cpu_link);
+        if (!s2) return s2.error();
+        sim_cpu = *s2;
+    }
     const SystemInfo sys = query_system_info();
     return nlohmann::json{
         {"bench", "dit-stream-real"},
@@ -415,7 +431,8 @@ Result<nlohmann::json> run_bench_stream_real(const BenchDitArgs& a) {
         {"has_process_device", mem.has_process_device},
         {"process_device_bytes", mem.process_device_bytes},  // NVML, at the end
         {"peak_host_rss_bytes", mem.peak_host_rss_bytes},
-        {"sim_estimate", simj},
+        {"sim_estimate", *simj},
+        {"sim_estimate_copy_rate", sim_cpu},
     };
 }
 

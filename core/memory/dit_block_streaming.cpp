@@ -6,6 +6,9 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <new>
 #include <type_traits>
 
@@ -298,6 +301,11 @@ private:
                     *p.slot = at::Tensor();
         }
         clear_slots();  // the arena holds the only copy now
+#if defined(__GLIBC__)
+        // The freed weights may sit in glibc's heap (below its dynamic mmap threshold): give
+        // them back so the arena does not double the footprint.
+        malloc_trim(0);
+#endif
         return {};
     }
 
