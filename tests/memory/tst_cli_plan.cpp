@@ -1,6 +1,7 @@
 // `kinema-cli plan` run as a separate process for the real Lite and Full shapes over several VRAM
 // budgets: JSON invariants (peak <= budget when it fits, counts, streamed bytes), monotonicity in
-// VRAM, the CPU profile and error reporting.
+// VRAM, the CPU profile and error reporting; and `bench dit --preserve-gb` running the real
+// streamed DiT on the CPU.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -150,6 +151,42 @@ private Q_SLOTS:
             run_cli({"plan", "--model", "lite", "--vram-gb", "6", "--preserve-gb", "1"});
         QCOMPARE(text.exit_code, 0);
         QVERIFY(text.out.contains("streamed DiT blocks"));
+    }
+
+    // `bench dit --preserve-gb` on the CPU runs the real DiT streamed per block (the fixture's
+    // small config, every block streamed): bit-exact against the resident forward, the device
+    // peak within the weight budget, and the simulated estimate next to it.
+    void bench_stream_real() {
+        const Run r = run_cli({"bench",
+                               "dit",
+                               "--config",
+                               QStringLiteral(KINEMA_TEST_FIXTURES "/hymotion/dit_a.json"),
+                               "--random-weights",
+                               "--preserve-gb",
+                               "0",
+                               "--vram-gb",
+                               "0.5",
+                               "--profile",
+                               "low-vram",
+                               "--steps",
+                               "1",
+                               "--frames",
+                               "30",
+                               "--text-tokens",
+                               "8",
+                               "--threads",
+                               "1",
+                               "--json"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        const QJsonObject o = r.json();
+        QCOMPARE(o["bench"].toString(), QString("dit-stream-real"));
+        QVERIFY(o["bit_exact_vs_resident"].toBool());
+        QVERIFY(integer(o, "streamed_count") > 0);
+        QCOMPARE(integer(o, "resident_count"), qint64(1));  // the head
+        QVERIFY(integer(o, "streamed_bytes_per_forward") > 0);
+        QVERIFY(integer(o, "device_peak_bytes") <= integer(o, "weight_budget_bytes"));
+        QVERIFY(o["sim_estimate"].toObject()["step_median_s"].toDouble() > 0);
+        QCOMPARE(integer(o, "fallbacks"), qint64(0));
     }
 };
 
