@@ -49,14 +49,25 @@ int main(int argc, char** argv) {
             const TrainBatch b = make_batch(999, 0, 8, 120, 0.25, 0.0, stats, *model->vocab, 32);
             auto out = model->text_encoder->forward(b.ids, b.text_valid);
             MmditCondition c{out.ctxt, out.vtxt, at::ones({8, 120}, at::kBool), b.text_valid, -1};
-            auto prep = model->checkpoint.dit->prepare(c);
             const at::Tensor eps = at::randn(b.x1.sizes());
             const at::Tensor t = at::full({8}, tv);
-            auto v = model->checkpoint.dit->forward((1 - tv) * eps + tv * b.x1, t, *prep);
             const at::Tensor m = (pt.std >= 1e-3).to(at::kFloat);
-            std::printf("t=%.1f loss %.4f\n", tv,
-                        ((*v - (b.x1 - eps)).pow(2) * m).sum().item<double>() /
-                            (m.sum().item<double>() * 8 * 120));
+            // The loss with each clip's own caption and with the captions rolled by one clip (a
+            // model that ignores its text scores the same on both).
+            double loss[2];
+            for (int rolled = 0; rolled < 2; ++rolled) {
+                MmditCondition cr = c;
+                if (rolled) {
+                    cr.ctxt_input = out.ctxt.roll(1, 0);
+                    cr.vtxt_input = out.vtxt.roll(1, 0);
+                    cr.text_valid = b.text_valid.roll(1, 0);
+                }
+                auto prep = model->checkpoint.dit->prepare(cr);
+                auto v = model->checkpoint.dit->forward((1 - tv) * eps + tv * b.x1, t, *prep);
+                loss[rolled] = ((*v - (b.x1 - eps)).pow(2) * m).sum().item<double>() /
+                               (m.sum().item<double>() * 8 * 120);
+            }
+            std::printf("t=%.1f loss %.4f (captions of other clips: %.4f)\n", tv, loss[0], loss[1]);
         }
         return 0;
     }

@@ -50,10 +50,13 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
     TrainBatch b;
     std::vector<at::Tensor> clips;
     std::vector<std::vector<int64_t>> ids;
+    b.labels = at::full({batch, 2}, static_cast<int64_t>(kActionCount), at::kLong);
     const at::Tensor constant = stats.std < 1e-3;
     const at::Tensor safe_std = at::where(constant, at::ones_like(stats.std), stats.std);
     for (int64_t i = 0; i < batch; ++i) {
         const ClipSpec spec = random_clip_spec(rng, frames, sequence_prob);
+        for (size_t k = 0; k < std::min<size_t>(2, spec.segments.size()); ++k)
+            b.labels[i][static_cast<int64_t>(k)] = static_cast<int64_t>(spec.segments[k].action);
         const at::Tensor f = encode_frames(synthesize(spec, rng()));
         clips.push_back(at::where(constant, at::zeros_like(f), (f - stats.mean) / safe_std));
         b.captions.push_back(make_caption(spec, CaptionSet::Train, rng));

@@ -29,6 +29,9 @@ struct TrainBatch {
     at::Tensor x1;          // (B, frames, 201) normalised
     at::Tensor ids;         // (B, L) int64, 0-padded
     at::Tensor text_valid;  // (B, L) bool
+    // (B, 2) int64: the action of each part; part 2 of a single-action clip is kActionCount.
+    // Targets of the text encoder's auxiliary action classifier (training only).
+    at::Tensor labels;
     std::vector<std::string> captions;
 };
 

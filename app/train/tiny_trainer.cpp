@@ -155,6 +155,14 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         at::Tensor null_ctxt = at::randn({1, 1, o.text_width}, gen) * 0.5;
         named.emplace_back("null_vtxt_feat", &null_vtxt);
         named.emplace_back("null_ctxt_input", &null_ctxt);
+        // Auxiliary action classifier on vtxt: 2 parts x (actions + "no second part").
+        const int64_t n_classes = kActionCount + 1;
+        at::Tensor cls_w = at::randn({2 * n_classes, o.text_width}, gen) *
+                           (1.0 / std::sqrt(static_cast<double>(o.text_width)));
+        at::Tensor cls_b = at::zeros({2 * n_classes});
+        const size_t n_exported = named.size();
+        named.emplace_back("aux.action_classifier.weight", &cls_w);
+        named.emplace_back("aux.action_classifier.bias", &cls_b);
         std::vector<at::Tensor> params;
         int64_t n_params = 0;
         for (auto& [name, slot] : named) {
@@ -173,7 +181,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             params,
             torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay).betas({0.9, 0.99}));
         TrainReport report;
-        double window = 0, data_s = 0;
+        double window = 0, data_s = 0, action_window = 0;
         int64_t window_n = 0;
         const int64_t warmup = std::min<int64_t>(100, o.steps / 10 + 1);
         double warmup_s = 0;  // wall time at the end of the warm-up
@@ -223,8 +231,12 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const at::Tensor xt = (1 - tt) * eps + tt * b.x1;
             auto v = dit.forward(xt, t, *prepared);
             if (!v) return v.error();
-            const at::Tensor loss = ((*v - (b.x1 - eps)).pow(2) * loss_mask).sum() /
-                                    (loss_dims * static_cast<double>(bs * o.frames));
+            const at::Tensor flow_loss = ((*v - (b.x1 - eps)).pow(2) * loss_mask).sum() /
+                                         (loss_dims * static_cast<double>(bs * o.frames));
+            const at::Tensor logits =
+                at::linear(text.vtxt.squeeze(1), cls_w, cls_b).view({bs * 2, n_classes});
+            const at::Tensor action_loss = at::cross_entropy_loss(logits, b.labels.view({bs * 2}));
+            const at::Tensor loss = flow_loss + o.action_loss_weight * action_loss;
             opt.zero_grad();
             loss.backward();
             torch::nn::utils::clip_grad_norm_(params, 1.0);
@@ -236,20 +248,23 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                 for (size_t i = 0; i < params.size(); ++i)
                     ema[i].mul_(d).add_(params[i].detach(), 1 - d);
             }
-            const double l = loss.item<double>();
+            const double l = flow_loss.item<double>();
+            action_window += action_loss.item<double>();
             window += l;
             ++window_n;
             report.steps_done = step + 1;
             if ((step + 1) % o.log_every == 0 || step + 1 == o.steps) {
                 report.loss_curve.emplace_back(step + 1, window / static_cast<double>(window_n));
-                std::printf("step %lld loss %.4f lr %.2e %.1f s (%.2f steps/s, data %.0f %%)\n",
-                            static_cast<long long>(step + 1),
-                            window / static_cast<double>(window_n), lr, elapsed_s(),
-                            static_cast<double>(step + 1) / elapsed_s(),
-                            100.0 * data_s / elapsed_s());
+                std::printf(
+                    "step %lld loss %.4f action-ce %.3f lr %.2e %.1f s (%.2f steps/s, data %.0f "
+                    "%%)\n",
+                    static_cast<long long>(step + 1), window / static_cast<double>(window_n),
+                    action_window / static_cast<double>(window_n), lr, elapsed_s(),
+                    static_cast<double>(step + 1) / elapsed_s(), 100.0 * data_s / elapsed_s());
                 std::fflush(stdout);
                 report.final_loss = window / static_cast<double>(window_n);
                 window = 0;
+                action_window = 0;
                 window_n = 0;
             }
         }
@@ -259,7 +274,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         std::vector<std::pair<std::string, at::Tensor>> tensors;
         // Weights in F16 (the folder must stay <= 25 MB; the loader binds them as float32); the
         // pipeline tensors (names without a dot) stay F32.
-        for (size_t i = 0; i < named.size(); ++i) {
+        for (size_t i = 0; i < n_exported; ++i) {
             const bool pipeline = named[i].first.find('.') == std::string::npos;
             tensors.emplace_back(named[i].first,
                                  ema[i].to(pipeline ? at::kFloat : at::kHalf).contiguous());
@@ -305,6 +320,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                                {"ema_decay", o.ema_decay},
                                {"cond_dropout", o.cond_dropout},
                                {"word_dropout", o.word_dropout},
+                               {"action_loss_weight", o.action_loss_weight},
                                {"sequence_prob", o.sequence_prob},
                                {"threads", o.threads},
                                {"wall_s", report.wall_s},

@@ -30,6 +30,10 @@ struct TrainOptions {
     double word_dropout = 0.1;
     double sequence_prob = 0.25;
     double ema_decay = 0.995;
+    // Weight of the text encoder's auxiliary loss: a linear classifier on the pooled vtxt predicts
+    // the clip's actions (cross-entropy; the head is not exported). Without it the jointly trained
+    // encoder stays nearly uninformative and the DiT learns an unconditional prior.
+    double action_loss_weight = 0.5;
     int threads = 1;            // 2 OpenMP threads on a shared 2-core machine ran 10x slower
     double time_limit_min = 0;  // > 0: stop (and save) once exceeded; the cosine lr then ends there
     int64_t log_every = 25;

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     app.add_option("--seed", o.seed, "random seed (data, init, noise)");
     app.add_option("--batch", o.batch, "clips per step");
     app.add_option("--lr", o.lr, "peak learning rate");
+    app.add_option("--action-loss-weight", o.action_loss_weight,
+                   "weight of the text encoder's auxiliary action classification loss");
     app.add_option("--threads", o.threads, "intra-op threads");
     app.add_option("--time-limit-min", o.time_limit_min,
                    "stop and save after this many minutes (0: none)");
