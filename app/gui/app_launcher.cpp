@@ -34,6 +34,7 @@ bool AppLauncher::start(const LaunchOptions& options) {
     controller_ = window_->property("controller").value<GenerationController*>();
     if (!controller_) return false;
     auto* gate = new RenderGate(window_, this);
+    gate_ = gate;
     controller_->setRenderGate(gate);
     if (auto* clock = window_->property("clock").value<PlaybackClock*>())
         clock->setRenderGate(gate);
@@ -86,8 +87,13 @@ void AppLauncher::onPreview(int step) {
 void AppLauncher::onGenerationFinished(bool ok) {
     std::fprintf(stderr, "kinema: generation %s; %s\n", ok ? "finished" : "did not finish",
                  qPrintable(controller_->lastRunSummary()));
-    std::fprintf(stderr, "kinema: longest UI-thread stall during the generation: %.1f ms\n",
-                 controller_->maxUiStallMs());
+    const QVariantMap st = controller_->uiStallStats();
+    std::fprintf(stderr,
+                 "kinema: UI-thread stalls during the generation: longest %.1f ms, median %.0f ms, "
+                 "p99 %.0f ms, %d over 50 ms, %.1f%% of the run stalled (%llu ticks)\n",
+                 st["maxMs"].toDouble(), st["p50Ms"].toDouble(), st["p99Ms"].toDouble(),
+                 st["over50"].toInt(), 100.0 * st["stalledFraction"].toDouble(),
+                 st["ticks"].toULongLong());
     if (options_.screenshot_step <= 0) grabSoon(1500);  // let playback run a moment
 }
 

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include "app/gui/generation_controller.h"
+#include "app/gui/render_gate.h"
 
 class QQmlApplicationEngine;
 
@@ -40,6 +41,7 @@ public:
     bool start(const LaunchOptions& options);
     QQuickWindow* window() const { return window_; }
     GenerationController* controller() const { return controller_; }
+    RenderGate* gate() const { return gate_; }
 
 Q_SIGNALS:
     void screenshotTaken(const QString& path, bool saved);
@@ -55,6 +57,7 @@ private:
     QQmlApplicationEngine& engine_;
     QPointer<QQuickWindow> window_;
     QPointer<GenerationController> controller_;
+    QPointer<RenderGate> gate_;
     LaunchOptions options_;
     bool generation_started_ = false;
     bool grabbed_ = false;

@@ -1,6 +1,9 @@
 #include "app/gui/engine_worker.h"
 
+#include <QElapsedTimer>
 #include <QVariantMap>
+
+#include <cstdio>
 
 #include <exception>
 
@@ -35,6 +38,8 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {
 EngineWorker::~EngineWorker() = default;
 
 void EngineWorker::initialize(const QStringList& extra_model_dirs, const QString& device) {
+    QElapsedTimer clock;
+    clock.start();
     engine_.reset();
     kinema::EngineOptions options;
     for (const QString& d : extra_model_dirs)
@@ -60,6 +65,8 @@ void EngineWorker::initialize(const QStringList& extra_model_dirs, const QString
         QVariantList models;
         for (const auto& m : engine_->models())
             models << model_to_variant(m);
+        std::fprintf(stderr, "kinema: engine created in %lld ms on the worker thread\n",
+                     static_cast<long long>(clock.elapsed()));
         Q_EMIT engineReady(models, summary);
     } catch (const std::exception& e) {
         Q_EMIT engineFailed(QStringLiteral("Internal: %1").arg(QString::fromUtf8(e.what())));
@@ -96,6 +103,10 @@ void EngineWorker::run(int job, kinema::GenerationRequest request) {
     cb.log = [this, job](kinema::LogLevel level, const std::string& text) {
         Q_EMIT logMessage(job, int(level), QString::fromStdString(text));
     };
+    {
+        std::lock_guard<std::mutex> lock(request_mutex_);
+        last_request_ = request;
+    }
     try {
         auto result = engine_->generate(request);
         if (!result) {
@@ -115,6 +126,11 @@ void EngineWorker::run(int job, kinema::GenerationRequest request) {
 
 void EngineWorker::unload() {
     if (engine_) engine_->unload_all();
+}
+
+kinema::GenerationRequest EngineWorker::lastRequest() const {
+    std::lock_guard<std::mutex> lock(request_mutex_);
+    return last_request_;
 }
 
 DisplayClipSet EngineWorker::takePreview(int64_t* step) {

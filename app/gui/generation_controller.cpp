@@ -8,7 +8,13 @@
 
 namespace {
 constexpr int kHeartbeatMs = 10;
-}
+constexpr int kStallBins = 1000;  // 1 ms each; the last one holds everything longer
+constexpr double kStallMs = 30;   // a tick this late counts as stalled time
+// While the engine runs, the viewport redraws at most at 30 fps and rests as long as each frame
+// took to render (RenderGate throttle): a software rasteriser otherwise takes a core from the
+// sampler.
+constexpr int kBusyFrameIntervalMs = 33;
+}  // namespace
 
 GenerationController::GenerationController(QObject* parent)
     : QObject(parent),
@@ -154,10 +160,14 @@ bool GenerationController::generate() {
     previews_computed_ = 0;
     preview_step_ = 0;
     max_stall_ms_ = 0;
+    stall_histogram_.assign(kStallBins + 1, 0);
+    stalled_ms_ = 0;
+    stalls_over_50_ = 0;
     run_clock_.start();
     heartbeat_clock_.start();
     heartbeat_.start();
     vram_->resetPeaks();
+    if (gate_) gate_->setThrottle(kBusyFrameIntervalMs);
     setBusy(true);
     Q_EMIT progressChanged();
     const int job = job_;
@@ -278,16 +288,45 @@ void GenerationController::showLatestPreview(int job) {
 void GenerationController::onHeartbeat() {
     const double gap_ms = heartbeat_clock_.nsecsElapsed() / 1e6;
     heartbeat_clock_.restart();
-    const double stall_ms = gap_ms - kHeartbeatMs;
+    const double stall_ms = std::max(0.0, gap_ms - kHeartbeatMs);
     max_stall_ms_ = std::max(max_stall_ms_, stall_ms);
+    if (!stall_histogram_.empty())
+        ++stall_histogram_[size_t(std::min<double>(stall_ms, kStallBins))];
+    if (stall_ms >= kStallMs) stalled_ms_ += stall_ms;
+    if (stall_ms > 50) ++stalls_over_50_;
     static const bool log_stalls = qEnvironmentVariableIsSet("KINEMA_LOG_UI_STALLS");
     if (log_stalls && stall_ms > 30)
         qInfo("kinema: UI stall %.0f ms at %.2f s (%s, step %d)", stall_ms,
               run_clock_.elapsed() / 1000.0, qPrintable(phase_), step_);
 }
 
+QVariantMap GenerationController::uiStallStats() const {
+    uint64_t ticks = 0;
+    for (uint32_t n : stall_histogram_)
+        ticks += n;
+    auto percentile = [&](double q) {
+        uint64_t seen = 0;
+        const auto want = uint64_t(q * double(ticks));
+        for (size_t i = 0; i < stall_histogram_.size(); ++i) {
+            seen += stall_histogram_[i];
+            if (seen > want) return double(i);
+        }
+        return 0.0;
+    };
+    const double run_ms = busy_ ? double(run_clock_.elapsed()) : finished_elapsed_s_ * 1000.0;
+    QVariantMap m;
+    m["maxMs"] = max_stall_ms_;
+    m["p50Ms"] = ticks ? percentile(0.5) : 0.0;
+    m["p99Ms"] = ticks ? percentile(0.99) : 0.0;
+    m["ticks"] = qulonglong(ticks);
+    m["over50"] = stalls_over_50_;
+    m["stalledFraction"] = run_ms > 0 ? std::min(1.0, stalled_ms_ / run_ms) : 0.0;
+    return m;
+}
+
 void GenerationController::endRun(bool ok, const QString& summary) {
     heartbeat_.stop();
+    if (gate_) gate_->setThrottle(0);
     finished_elapsed_s_ = run_clock_.elapsed() / 1000.0;
     last_run_summary_ = summary + tr(" · longest UI stall %1 ms").arg(max_stall_ms_, 0, 'f', 0);
     phase_.clear();

@@ -3,7 +3,9 @@
 // Commands go in as queued calls; results come back as immutable shared values (DisplayClipSet,
 // MotionResultPtr). Cancel raises the request's atomic flag directly (the engine polls it between
 // steps). Errors become `errorMessage` (the typed error's text) for the banner. GUI thread only.
-// A 10 ms heartbeat timer measures the longest GUI-thread stall while a generation runs.
+// A 10 ms heartbeat timer measures GUI-thread stalls (how late each tick fires) while a generation
+// runs: the longest one, the 50th/99th percentile and the share of the run spent in stalls >= 30
+// ms.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -13,9 +15,11 @@
 #include <QString>
 #include <QThread>
 #include <QTimer>
+#include <QVariantMap>
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include "app/gui/display_clip.h"
 #include "app/gui/engine_worker.h"
@@ -49,6 +53,7 @@ class GenerationController : public QObject {
     Q_PROPERTY(int selectedClip READ selectedClip WRITE setSelectedClip NOTIFY selectedClipChanged)
     Q_PROPERTY(bool hasResult READ hasResult NOTIFY clipsChanged)
     Q_PROPERTY(double maxUiStallMs READ maxUiStallMs NOTIFY progressChanged)
+    Q_PROPERTY(QVariantMap uiStallStats READ uiStallStats NOTIFY progressChanged)
     Q_PROPERTY(QString lastRunSummary READ lastRunSummary NOTIFY clipsChanged)
     Q_PROPERTY(QString planText READ planText NOTIFY planChanged)
 
@@ -79,6 +84,9 @@ public:
     void setSelectedClip(int index);
     bool hasResult() const { return result_ != nullptr; }
     double maxUiStallMs() const { return max_stall_ms_; }
+    // The last (or current) run's heartbeat lateness: {maxMs, p50Ms, p99Ms, ticks, over50,
+    // stalledFraction (time in stalls >= 30 ms / run time)}.
+    QVariantMap uiStallStats() const;
     QString lastRunSummary() const { return last_run_summary_; }
     // The planner's estimate for the current settings (empty for models that need no plan).
     QString planText() const { return plan_text_; }
@@ -86,6 +94,9 @@ public:
     // The clips on screen: the newest live preview while sampling, else the last result.
     DisplayClipSet clips() const { return clips_; }
     MotionResultPtr result() const { return result_; }
+
+    // The request the worker received for the last generate() (tests: controls reach the engine).
+    kinema::GenerationRequest lastWorkerRequest() const { return worker_->lastRequest(); }
 
     // Frequent updates (progress, previews, memory) wait for the current frame (may be null).
     void setRenderGate(RenderGate* gate);
@@ -146,6 +157,9 @@ private:
     QTimer heartbeat_;
     QElapsedTimer heartbeat_clock_;
     double max_stall_ms_ = 0;
+    std::vector<uint32_t> stall_histogram_;  // 1 ms bins of heartbeat lateness, last bin open
+    double stalled_ms_ = 0;                  // sum of stalls >= 30 ms
+    int stalls_over_50_ = 0;
     QString last_run_summary_;
     QString plan_text_;
 };

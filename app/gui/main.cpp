@@ -14,6 +14,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 
@@ -79,8 +80,10 @@ int main(int argc, char** argv) {
     QCommandLineOption quit("quit", "Quit after the screenshot");
     parser.addOptions(
         {prompt, model, steps, seeds, duration, generate, screenshot, screenshot_step, size, quit});
-    QCommandLineOption render("render", "Render clips saved as JSON to a video (needs X; "
-                              "kinema --render CLIP.json --help lists its options)", "CLIP");
+    QCommandLineOption render("render",
+                              "Render clips saved as JSON to a video (needs X; "
+                              "kinema --render CLIP.json --help lists its options)",
+                              "CLIP");
     parser.addOption(render);
     // Render mode parses its own options (render_command.h).
     if (is_render_invocation(app.arguments())) return run_render_command(app.arguments());
@@ -104,16 +107,24 @@ int main(int argc, char** argv) {
     QObject::connect(&launcher, &AppLauncher::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
     if (!launcher.start(options)) return 1;
-    // The engine starts on its worker after this; report when the window first reached the screen.
-    auto reported = std::make_shared<bool>(false);
+    // The engine starts on its worker after this; report when the window first reached the screen
+    // (render thread, so the time is not hidden behind a busy GUI thread).
+    auto reported = std::make_shared<std::atomic<bool>>(false);
     QObject::connect(
         launcher.window(), &QQuickWindow::frameSwapped, &app,
         [reported, since_main] {
-            if (*reported) return;
-            *reported = true;
+            if (reported->exchange(true)) return;
             std::fprintf(stderr, "kinema: first frame %lld ms after main()\n",
                          static_cast<long long>(since_main.elapsed()));
         },
-        Qt::QueuedConnection);
+        Qt::DirectConnection);
+    QObject::connect(launcher.controller(), &GenerationController::engineStateChanged, &app,
+                     [c = launcher.controller(), since_main] {
+                         if (c->engineState() == QLatin1String("ready") ||
+                             c->engineState() == QLatin1String("unavailable"))
+                             std::fprintf(stderr, "kinema: engine %s %lld ms after main()\n",
+                                          qPrintable(c->engineState()),
+                                          static_cast<long long>(since_main.elapsed()));
+                     });
     return app.exec();
 }
