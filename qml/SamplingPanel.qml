@@ -2,7 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
-// Duration, steps, CFG, variations and seeds.
+// Duration, steps, CFG, ODE solver, variations and seeds.
 ColumnLayout {
     id: root
     required property var settings
@@ -33,6 +33,23 @@ ColumnLayout {
         tip: qsTr("How strongly the motion follows the prompt (default 5). Higher follows the text more literally but can look stiff; lower is more natural but may drift.")
     }
 
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 6
+        Label { text: qsTr("Solver"); color: Theme.text; font.pixelSize: Theme.fontSize }
+        Item { Layout.fillWidth: true }
+        ComboBox {
+            id: solverBox
+            readonly property var ids: ["euler", "midpoint", "heun", "rk4"]
+            model: [qsTr("Euler (1× per step)"), qsTr("Midpoint (2×)"), qsTr("Heun (2×)"), qsTr("RK4 (4×)")]
+            currentIndex: Math.max(0, ids.indexOf(root.settings.solver))
+            onActivated: (i) => root.settings.solver = ids[i]
+            Layout.preferredWidth: 170
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("ODE solver of the sampler. Euler (the model's own) evaluates the network once per step; midpoint and Heun twice, RK4 four times: more accurate per step but proportionally slower. With a higher-order solver, fewer steps often suffice.")
+        }
+    }
     RowLayout {
         Layout.fillWidth: true
         spacing: 6

@@ -36,6 +36,10 @@ public:
     // Worker thread. Frees loaded models.
     void unload();
 
+    // Any thread: the request the last run() received (callbacks and cancel flag included), for
+    // tests that check every control reaches the engine.
+    kinema::GenerationRequest lastRequest() const;
+
     // Any thread: the newest preview not yet taken (null if none) and its step.
     DisplayClipSet takePreview(int64_t* step);
 
@@ -54,6 +58,8 @@ Q_SIGNALS:
 
 private:
     std::unique_ptr<kinema::Engine> engine_;
+    mutable std::mutex request_mutex_;
+    kinema::GenerationRequest last_request_;
     std::mutex preview_mutex_;
     DisplayClipSet latest_preview_;
     int64_t latest_step_ = 0;

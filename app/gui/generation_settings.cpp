@@ -79,6 +79,7 @@ void GenerationSettings::resetDefaults() {
     teacache_threshold_ = 0.1;
     preservation_gb_ = 6.0;
     precision_ = QStringLiteral("auto");
+    solver_ = QStringLiteral("euler");
     smooth_ = true;
     ground_ = true;
     Q_EMIT changed();
@@ -98,6 +99,7 @@ void GenerationSettings::load() {
     teacache_threshold_ = s.value("teacache_threshold", teacache_threshold_).toDouble();
     preservation_gb_ = s.value("preservation_gb", preservation_gb_).toDouble();
     precision_ = s.value("precision", precision_).toString();
+    solver_ = s.value("solver", solver_).toString();
     smooth_ = s.value("smooth", smooth_).toBool();
     ground_ = s.value("ground", ground_).toBool();
 }
@@ -116,6 +118,7 @@ void GenerationSettings::save() const {
     s.setValue("teacache_threshold", teacache_threshold_);
     s.setValue("preservation_gb", preservation_gb_);
     s.setValue("precision", precision_);
+    s.setValue("solver", solver_);
     s.setValue("smooth", smooth_);
     s.setValue("ground", ground_);
 }
@@ -134,6 +137,8 @@ kinema::GenerationRequest GenerationSettings::toRequest() const {
     r.gpu_memory_preservation_gb = std::max(0.0, preservation_gb_);
     auto precision = kinema::parse_precision(precision_.toStdString());
     r.precision = precision ? precision.value() : kinema::PrecisionProfile::Auto;
+    auto solver = kinema::parse_solver(solver_.toStdString());
+    r.solver = solver ? solver.value() : kinema::Solver::Euler;
     r.post.smooth = smooth_;
     r.post.ground = ground_;
     r.want_preview = true;

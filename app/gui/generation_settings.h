@@ -26,6 +26,7 @@ class GenerationSettings : public QObject {
     Q_PROPERTY(double teacacheThreshold MEMBER teacache_threshold_ NOTIFY changed)
     Q_PROPERTY(double preservationGb MEMBER preservation_gb_ NOTIFY changed)
     Q_PROPERTY(QString precision MEMBER precision_ NOTIFY changed)
+    Q_PROPERTY(QString solver MEMBER solver_ NOTIFY changed)  // euler | midpoint | heun | rk4
     Q_PROPERTY(bool smooth MEMBER smooth_ NOTIFY changed)
     Q_PROPERTY(bool ground MEMBER ground_ NOTIFY changed)
     Q_PROPERTY(int wordCount READ wordCount NOTIFY changed)
@@ -64,6 +65,7 @@ private:
     double teacache_threshold_ = 0.1;
     double preservation_gb_ = 6.0;
     QString precision_ = QStringLiteral("auto");
+    QString solver_ = QStringLiteral("euler");
     bool smooth_ = true;
     bool ground_ = true;
     bool loading_ = false;

@@ -174,6 +174,60 @@ private Q_SLOTS:
         QVERIFY((pose[0] - (a + b) * 0.5f).length() <= (a - b).length() + 1e-4f);
     }
 
+    // Every control of the panels reaches the request the worker hands to the engine.
+    void everyControlReachesTheWorker() {
+        GenerationController c;
+        if (!wait_engine(c)) QSKIP("engine unavailable");
+        GenerationSettings* s = c.settings();
+        configure_small(s, 3, 1.0);
+        s->setProperty("prompt", QStringLiteral("  A person   waves hello. "));
+        s->setProperty("durationS", 1.5);
+        s->setProperty("steps", 4);
+        s->setProperty("cfgScale", 7.5);
+        s->setProperty("seeds", QStringLiteral("11, 12"));
+        s->setProperty("teacacheEnabled", true);
+        s->setProperty("teacacheThreshold", 0.25);
+        s->setProperty("preservationGb", 3.5);
+        s->setProperty("precision", QStringLiteral("fp32"));
+        s->setProperty("solver", QStringLiteral("heun"));
+        s->setProperty("smooth", false);
+        QSignalSpy done(&c, &GenerationController::generationFinished);
+        QVERIFY(c.generate());
+        QVERIFY(done.wait(kRunTimeoutMs));
+        QVERIFY2(done.first().first().toBool(), qPrintable(c.errorMessage()));
+        kinema::GenerationRequest r = c.lastWorkerRequest();
+        QCOMPARE(QString::fromStdString(r.prompt), QStringLiteral("A person waves hello."));
+        QCOMPARE(r.duration_s, 1.5);
+        QCOMPARE(r.steps, int64_t(4));
+        QCOMPARE(r.cfg_scale, 7.5);
+        QCOMPARE(r.seeds, (std::vector<int64_t>{11, 12}));
+        QCOMPARE(QString::fromStdString(r.model_id), QStringLiteral("debug-random"));
+        QVERIFY(!r.quality_mode);
+        QVERIFY(r.teacache.enabled);
+        QCOMPARE(r.teacache.threshold, 0.25);
+        QCOMPARE(r.gpu_memory_preservation_gb, 3.5);
+        QVERIFY(r.precision == kinema::PrecisionProfile::Fp32);
+        QVERIFY(r.solver == kinema::Solver::Heun);
+        QVERIFY(!r.post.smooth);
+        QVERIFY(r.want_preview);
+        QVERIFY(r.cancel);                                     // Cancel can reach the sampler
+        QVERIFY(r.callbacks.preview && r.callbacks.progress);  // live preview and progress
+        QCOMPARE(c.clipCount(), 2);                            // one clip per seed
+
+        // Quality Mode is the reference path: TeaCache stays off whatever its switch says.
+        s->setProperty("qualityMode", true);
+        s->setProperty("solver", QStringLiteral("rk4"));
+        s->setProperty("modelId", QStringLiteral("kinema-tiny"));
+        done.clear();
+        QVERIFY(c.generate());
+        QVERIFY(done.wait(kRunTimeoutMs));
+        r = c.lastWorkerRequest();
+        QVERIFY(r.quality_mode);
+        QVERIFY(!r.teacache.enabled);
+        QVERIFY(r.solver == kinema::Solver::Rk4);
+        QCOMPARE(QString::fromStdString(r.model_id), QStringLiteral("kinema-tiny"));
+    }
+
     void exportWritesTheSelectedClip() {
         GenerationController c;
         if (!wait_engine(c)) QSKIP("engine unavailable");
