@@ -52,6 +52,7 @@ void add_tokenize_command(CLI::App& app, CliContext& ctx);
 void add_bench_command(CLI::App& app, CliContext& ctx);
 void add_dev_command(CLI::App& app, CliContext& ctx);
 void add_plan_command(CLI::App& app, CliContext& ctx);
+// encode-text, quantize; called after add_bench_command, it also adds `bench quant`.
 void add_text_commands(CLI::App& app, CliContext& ctx);
 void add_generate_command(CLI::App& app, CliContext& ctx);
 // After add_bench_command: adds `bench quality` and `calibrate-teacache`.
