@@ -13,12 +13,11 @@
 #include <QVector3D>
 #include <QtQuick3D/QQuick3DGeometry>
 
+#include "app/gui/clip_source.h"
 #include "app/gui/display_clip.h"
 
 class GenerationController;
-class ClipSource;
 Q_MOC_INCLUDE("app/gui/generation_controller.h")
-Q_MOC_INCLUDE("app/gui/clip_source.h")
 
 class PreviewGeometry : public QQuick3DGeometry {
     Q_OBJECT

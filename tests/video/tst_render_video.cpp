@@ -332,7 +332,7 @@ private Q_SLOTS:
         p.start(cli, common + QStringList{"--export", "json,mp4,webm", "--video-size", "320x180"});
         QVERIFY(p.waitForFinished(600000));
         const QByteArray text = p.readAllStandardOutput();
-        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QVERIFY2(p.exitCode() == 0, (text + p.readAllStandardError()).constData());
         const QJsonObject doc = QJsonDocument::fromJson(text).object();
         const QJsonArray clips = doc["clips"].toArray();
         QCOMPARE(clips.size(), 2);
@@ -444,6 +444,17 @@ private Q_SLOTS:
         QCOMPARE(stream["width"].toInt(), 1280);
         QCOMPARE(stream["height"].toInt(), 720);
         QVERIFY(stream["nb_read_frames"].toString().toInt() >= frames - 1);  // see renderAndProbe
+
+        // The video dialog's framing preview: the middle frame at the chosen size, figure drawn.
+        const QString url = exporter.renderPreview();
+        QVERIFY2(!url.isEmpty(), qPrintable(exporter.lastMessage()));
+        QCOMPARE(exporter.property("previewUrl").toString(), url);
+        const QImage still(QUrl(url).toLocalFile());
+        const QSize wanted =
+            QSize(exporter.property("videoSize").toString().section('x', 0, 0).toInt(),
+                  exporter.property("videoSize").toString().section('x', 1, 1).toInt());
+        QCOMPARE(still.size(), wanted);
+        QVERIFY(figure_pixels(still, still.rect()) > 100);
     }
 };
 
