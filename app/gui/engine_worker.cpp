@@ -49,8 +49,10 @@ void EngineWorker::initialize(const QStringList& extra_model_dirs, const QString
     try {
         const kinema::SystemInfo info = kinema::query_system_info();
         if (info.cuda.devices.empty())
-            summary = QStringLiteral("CPU, %1 threads, libtorch %2")
+            summary = QStringLiteral("CPU, %1 %2, libtorch %3")
                           .arg(info.intra_op_threads)
+                          .arg(info.intra_op_threads == 1 ? QStringLiteral("thread")
+                                                          : QStringLiteral("threads"))
                           .arg(QString::fromStdString(info.torch_version));
         else
             summary = QStringLiteral("%1, libtorch %2")

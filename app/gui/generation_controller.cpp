@@ -326,7 +326,6 @@ QVariantMap GenerationController::uiStallStats() const {
 
 void GenerationController::endRun(bool ok, const QString& summary) {
     heartbeat_.stop();
-    if (gate_) gate_->setThrottle(0);
     finished_elapsed_s_ = run_clock_.elapsed() / 1000.0;
     last_run_summary_ = summary + tr(" · longest UI stall %1 ms").arg(max_stall_ms_, 0, 'f', 0);
     phase_.clear();
@@ -336,4 +335,7 @@ void GenerationController::endRun(bool ok, const QString& summary) {
     Q_EMIT clipsChanged();
     Q_EMIT progressChanged();
     Q_EMIT generationFinished(ok);
+    // Last: lifting the throttle runs deferred updates, and a deferred preview must find the run
+    // over (it would otherwise mark the finished result as a live preview).
+    if (gate_) gate_->setThrottle(0);
 }
