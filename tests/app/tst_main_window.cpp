@@ -11,6 +11,7 @@
 
 #include "app/gui/app_launcher.h"
 #include "app/gui/preview_geometry.h"
+#include "app/gui/view_settings.h"
 
 namespace {
 
@@ -86,6 +87,11 @@ private Q_SLOTS:
         auto* panel = find_item(window->contentItem(), QStringLiteral("viewportPanel"));
         auto* view = find_item(window->contentItem(), QStringLiteral("viewport3d"));
         QVERIFY(panel && view);
+        // The skeleton alone: the head check below looks for the opaque joint sphere, which the
+        // default "both" figure wraps in a see-through mannequin head.
+        auto* view_settings = panel->findChild<ViewSettings*>();
+        QVERIFY(view_settings);
+        view_settings->setFigure(QStringLiteral("skeleton"));
         const QRect rect = panel->mapRectToScene(QRectF(0, 0, panel->width(), panel->height()))
                                .toRect()
                                .adjusted(40, 50, -40, -40)
