@@ -172,7 +172,7 @@ for soname in $(printf '%s\n' "${!wanted[@]}" | sort); do
     echo "$soname <- $src ($real)" >>"$manifest"
 done
 # libtorch's BLAS must be the pthread OpenBLAS that alternatives selects, not the reference BLAS.
-for b in libblas.so.3 liblapack.so.3; do
+for b in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
     [[ -n ${wanted[$b]:-} ]] || continue
     real=$(readlink -f "${wanted[$b]}")
     [[ $real == */openblas-pthread/* ]] ||
