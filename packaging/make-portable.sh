@@ -11,7 +11,8 @@
 # --fast       gzip -1 instead of -6 (the test uses it: ~3x faster, ~10 % bigger).
 # --no-tar     stop after staging the folder.
 # --no-lock    do not take /tmp/kinema-build.lock around `cmake --install` (which reads the built
-#              binaries; the lock keeps a concurrent build from rewriting them meanwhile).
+#              binaries; the lock keeps a concurrent build from rewriting them meanwhile). Pass it
+#              when the caller already holds that lock; otherwise a held lock fails after 10 min.
 # Needs: cmake, ldd, patchelf (apt-get install patchelf), a Debian-like host where the Qt 6
 # plugins and QML modules live under `qtpaths6 --query QT_INSTALL_PLUGINS / QT_INSTALL_QML`.
 #
@@ -85,7 +86,7 @@ t0=$SECONDS
 rm -rf "$stage" "$out/$name.tar.gz"
 mkdir -p "$out"
 lock=()
-[[ $use_lock == 1 ]] && command -v flock >/dev/null && lock=(flock /tmp/kinema-build.lock)
+[[ $use_lock == 1 ]] && command -v flock >/dev/null && lock=(flock -w 600 /tmp/kinema-build.lock)
 "${lock[@]}" cmake --install "$build_dir" --prefix "$stage" --strip >"$out/install.log" 2>&1 ||
     { tail -20 "$out/install.log"; fail "cmake --install failed"; }
 [[ -x $stage/bin/kinema-cli ]] || fail "bin/kinema-cli was not installed"
