@@ -4,8 +4,8 @@
 
 ViewSettings::ViewSettings(QObject* parent) : QObject(parent) {
     QSettings s;
-    figure_ = s.value(QStringLiteral("view/figure"), QStringLiteral("both")).toString();
-    if (!figures().contains(figure_)) figure_ = QStringLiteral("both");
+    figure_ = s.value(QStringLiteral("view/figure"), QStringLiteral("mannequin")).toString();
+    if (!figures().contains(figure_)) figure_ = QStringLiteral("mannequin");
     trajectory_ = s.value(QStringLiteral("view/trajectory"), true).toBool();
 }
 
