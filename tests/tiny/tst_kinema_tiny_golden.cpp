@@ -7,6 +7,7 @@
 #include <QtTest/QtTest>
 
 #include "app/train/action_catalog.h"
+#include "app/train/tiny_dataset.h"
 #include "app/train/tiny_evaluator.h"
 #include "core/model_paths.h"
 #include "core/tiny/kinema_tiny_model.h"
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void folderDescribesTheModel();
     void promptsAreJudgedCorrectly_data();
     void promptsAreJudgedCorrectly();
+    void modelUsesItsText();
 
 private:
     std::filesystem::path dir_ =
@@ -48,10 +50,13 @@ void TstKinemaTinyGolden::folderDescribesTheModel() {
 void TstKinemaTinyGolden::promptsAreJudgedCorrectly_data() {
     QTest::addColumn<QString>("prompt");
     QTest::addColumn<QStringList>("expected");
-    // Prompts the shipped (short-trained) weights get right; see docs/kinema-tiny.md for the
-    // held-out accuracy, which is still far below the 80 % goal.
-    QTest::newRow("wave both") << "a person waves with both hands" << QStringList{"wave_both"};
-    QTest::newRow("hop") << "a person hops on one leg" << QStringList{"hop"};
+    // Training phrasings the shipped weights get right (seed 0); docs/kinema-tiny.md has the
+    // held-out accuracy (47 %, below the 80 % goal) and the confusion table.
+    QTest::newRow("wave right") << "a person waves with the right hand"
+                                << QStringList{"wave_right"};
+    QTest::newRow("squat") << "a person squats" << QStringList{"squat"};
+    QTest::newRow("idle") << "a person stands still" << QStringList{"idle"};
+    QTest::newRow("sit down") << "a person sits down" << QStringList{"sit_down"};
 }
 
 void TstKinemaTinyGolden::promptsAreJudgedCorrectly() {
@@ -68,6 +73,34 @@ void TstKinemaTinyGolden::promptsAreJudgedCorrectly() {
         got << action_name(a);
     QVERIFY2(got == expected,
              qPrintable(got.join("+") + " | " + QString::fromStdString(r->features)));
+}
+
+// The flow-matching loss on fresh training clips with their own captions must be far below the
+// loss with the captions of other clips: a model that ignores its text (the failure mode of the
+// first jointly trained encoder: 0.142 vs 0.154 at t = 0.1) scores the same on both.
+void TstKinemaTinyGolden::modelUsesItsText() {
+    const auto& pt = model_->checkpoint.pipeline;
+    const TrainBatch b =
+        make_batch(999, 0, 8, 120, 0.25, 0.0, MotionStats{pt.mean, pt.std}, *model_->vocab, 32);
+    auto text = model_->text_encoder->forward(b.ids, b.text_valid);
+    const at::Tensor eps = at::randn(b.x1.sizes(), at::TensorOptions().dtype(at::kFloat));
+    const double tv = 0.1;
+    const at::Tensor m = (pt.std >= 1e-3).to(at::kFloat);
+    double loss[2];
+    for (int rolled = 0; rolled < 2; ++rolled) {
+        MmditCondition c{rolled ? text.ctxt.roll(1, 0) : text.ctxt,
+                         rolled ? text.vtxt.roll(1, 0) : text.vtxt, at::ones({8, 120}, at::kBool),
+                         rolled ? b.text_valid.roll(1, 0) : b.text_valid, -1};
+        auto prep = model_->checkpoint.dit->prepare(c);
+        QVERIFY(prep.ok());
+        auto v =
+            model_->checkpoint.dit->forward((1 - tv) * eps + tv * b.x1, at::full({8}, tv), *prep);
+        QVERIFY(v.ok());
+        loss[rolled] = ((*v - (b.x1 - eps)).pow(2) * m).sum().item<double>() /
+                       (m.sum().item<double>() * 8 * 120);
+    }
+    QVERIFY2(loss[1] > 2.0 * loss[0],
+             qPrintable(QString("own captions %1, other captions %2").arg(loss[0]).arg(loss[1])));
 }
 
 QTEST_GUILESS_MAIN(TstKinemaTinyGolden)
