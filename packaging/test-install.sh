@@ -113,28 +113,10 @@ fi
 
 # --- 3. A fresh root from the base ---
 step "copying the base into a fresh root"
-root=$(mktemp -d "$cache/root.XXXXXX")
-mounts=()
-cleanup() {
-    local m
-    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-        m=${mounts[i]}
-        umount "$m" 2>/dev/null || umount -l "$m" || true
-    done
-    # Never delete through a mount that is still there (the archive cache is bind-mounted).
-    if [[ $keep == 1 ]]; then
-        echo "kept the root at $root"
-    elif grep -q " $root/" /proc/mounts; then
-        echo "not deleting $root: something is still mounted under it" >&2
-    else
-        rm -rf "$root"
-    fi
-}
-trap cleanup EXIT
-cp -a "$base/." "$root/"
-mount -t proc proc "$root/proc" && mounts+=("$root/proc")
-mkdir -p "$root/var/cache/apt/archives"
-mount --bind "$archives" "$root/var/cache/apt/archives" && mounts+=("$root/var/cache/apt/archives")
+# shellcheck source=packaging/chroot-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chroot-root.sh"
+chroot_root_open "$cache" "$base" "$keep"
+chroot_root_mount "$archives" var/cache/apt/archives
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 cat >"$root/etc/apt/sources.list" <<EOF
 deb $mirror bookworm main
@@ -145,8 +127,6 @@ EOF
 echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' >"$root/etc/apt/apt.conf.d/01keep-debs"
 cp "$deb" "$root/tmp/kinema.deb"
 
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive OMP_NUM_THREADS=2 "$@"; }
 
 # --- 4. Install with apt: only the package's Depends (no Recommends) must be enough ---
 step "apt-get update"

@@ -72,25 +72,9 @@ echo "tarball: $(($(stat -c %s "$tgz") / 1048576)) MiB; unpacked: $(du -sm "$out
 exec 9>"$cache/.lock"
 flock 9 # one chroot test at a time per cache (shared with packaging/test-install.sh)
 step "copying the clean base root"
-root=$(mktemp -d "$cache/root.XXXXXX")
-mounts=()
-cleanup() {
-    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-        umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" || true
-    done
-    if [[ $keep == 1 ]]; then
-        echo "kept the root at $root"
-    elif grep -q " $root/" /proc/mounts; then
-        echo "not deleting $root: something is still mounted under it" >&2
-    else
-        rm -rf "$root"
-    fi
-}
-trap cleanup EXIT
-cp -a "$base/." "$root/"
-mount -t proc proc "$root/proc" && mounts+=("$root/proc")
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive OMP_NUM_THREADS=2 "$@"; }
+# shellcheck source=packaging/chroot-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../packaging/chroot-root.sh"
+chroot_root_open "$cache" "$base" "$keep"
 
 # The root really lacks the libraries (a test that cannot fail is a defect).
 pkgs=$(in_root dpkg-query -W -f '${Package}\n')
@@ -180,8 +164,8 @@ if [[ $gui == 1 && $has_gui == 1 ]]; then
     else
         step "installing xvfb, Mesa and a font (what a desktop host has: X server, GL driver, fonts) with apt"
         archives="$cache/apt-archives"
-        mkdir -p "$archives/partial" "$root/var/cache/apt/archives"
-        mount --bind "$archives" "$root/var/cache/apt/archives" && mounts+=("$root/var/cache/apt/archives")
+        mkdir -p "$archives/partial"
+        chroot_root_mount "$archives" var/cache/apt/archives
         cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
         echo "deb $mirror bookworm main" >"$root/etc/apt/sources.list"
         echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' >"$root/etc/apt/apt.conf.d/01keep-debs"
