@@ -21,16 +21,14 @@ Rectangle {
 
     readonly property real spacingCm: 110
     ViewSettings { id: viewSettings }
-    property real yaw: 35
+    property real yaw: 20
     property real pitch: -14
-    property real distance: 560
+    property real distance: 520
     property vector3d target: Qt.vector3d(0, 85, 0)
 
-    // Three-quarter view from far enough that a figure walking towards the camera for a whole
-    // clip (forward is +z) stays in the frame.
     function resetCamera() {
-        yaw = 35; pitch = -14
-        distance = 560 + 90 * Math.max(0, controller.clipCount - 1)
+        yaw = 20; pitch = -14
+        distance = 380 + 90 * Math.max(0, controller.clipCount - 1)
         target = Qt.vector3d(0, 85, 0)
     }
     property int shownCount: controller.clipCount
