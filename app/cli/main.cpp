@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli/cli_context.h"
+#include "core/host_allocator_tuning.h"
 #include "core/version.h"
 
 namespace kinema::cli {
@@ -12,6 +13,7 @@ void add_models_command(CLI::App& app, CliContext& ctx);  // cmd_models.cpp
 }
 
 int main(int argc, char** argv) {
+    kinema::tune_host_allocator();
     using namespace kinema::cli;
     CliContext ctx;
     CLI::App app{"Kinema: text-to-motion with HY-Motion, native. Headless command-line tool.",

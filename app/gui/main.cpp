@@ -20,6 +20,7 @@
 
 #include "app/gui/app_launcher.h"
 #include "app/gui/render_command.h"
+#include "core/host_allocator_tuning.h"
 #include "core/version.h"
 
 namespace {
@@ -54,6 +55,7 @@ QPalette dark_palette() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    kinema::tune_host_allocator();  // before Qt or libtorch start any thread
     QElapsedTimer since_main;
     since_main.start();
     QGuiApplication app(argc, argv);

@@ -1,6 +1,6 @@
 // The actions of the procedural motion library, their generation parameters and the caption
-// templates kinema-tiny is trained on. Two disjoint template sets exist per action: the training
-// set and a held-out paraphrase set that training never sees (used only for evaluation).
+// templates kinema-tiny is trained on (words in caption_table.h). Besides the training templates
+// there are two held-out paraphrase sets that training never sees (used only for evaluation).
 // Thread: pure functions and immutable tables; any thread.
 #pragma once
 
@@ -75,18 +75,18 @@ bool sequenceable(Action action);
 ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_prob);
 ActionParams random_params(Action action, std::mt19937_64& rng);
 
-enum class CaptionSet { Train, HeldOut };
+enum class CaptionSet { Train, HeldOut, HeldOut2 };
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only
 // when they are true of the params.
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng);
 
-// The full held-out evaluation list: every single action with two held-out paraphrases plus a
-// fixed set of sequences. Deterministic.
+// A held-out evaluation list (set HeldOut or HeldOut2): every single action with its two
+// paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.
 struct EvalPrompt {
     std::string prompt;
     ClipSpec spec;  // the intended content (params are defaults)
 };
-std::vector<EvalPrompt> heldout_eval_prompts();
+std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set = CaptionSet::HeldOut);
 
 // Lower-case words of a caption (letters and digits; everything else separates words).
 std::vector<std::string> caption_words(const std::string& caption);

@@ -1,6 +1,7 @@
-// kinema-eval-tiny: generates the held-out paraphrase prompts with a kinema-tiny folder (50 Euler
-// steps, CFG 5, 4 s) and reports the judge's accuracy, a confusion list and timings (Markdown).
-//   kinema-eval-tiny --model resources/models/kinema-tiny --seeds 1 --markdown report.md
+// kinema-eval-tiny: generates a held-out paraphrase set (--set 1 or 2) with a kinema-tiny folder
+// (50 Euler steps, CFG 5, 4 s by default) and reports the judge's accuracy, a confusion list and
+// timings (Markdown).
+//   kinema-eval-tiny --model resources/models/kinema-tiny --set 1 --markdown report.md
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
@@ -13,17 +14,21 @@
 
 #include "app/train/tiny_dataset.h"
 #include "app/train/tiny_evaluator.h"
+#include "core/host_allocator_tuning.h"
 
 using namespace kinema;
 using namespace kinema::train;
 
 int main(int argc, char** argv) {
+    tune_host_allocator();
     std::string dir, md_path;
     int seeds = 1, threads = 1;
     double cfg = 5.0;
     int64_t steps = 50;
     std::string prompt;
     bool raw = false;
+    int set = 1;
+    bool unknown_only = false;
     CLI::App app{"kinema-eval-tiny: judge kinema-tiny on held-out paraphrases"};
     app.add_option("--model", dir, "kinema-tiny folder")->required();
     app.add_option("--seeds", seeds, "seeds per prompt (0..n-1)");
@@ -32,6 +37,9 @@ int main(int argc, char** argv) {
     app.add_option("--cfg", cfg, "guidance scale");
     app.add_option("--steps", steps, "Euler steps");
     app.add_option("--prompt", prompt, "judge this one prompt only and print its features");
+    app.add_option("--set", set, "held-out paraphrase set: 1 or 2")->check(CLI::Range(1, 2));
+    app.add_flag("--words-only", unknown_only,
+                 "with --prompt: print its vocabulary words and stop");
     app.add_flag("--raw", raw, "judge the raw sampled frames (no smoothing/grounding)");
     CLI11_PARSE(app, argc, argv);
     at::set_num_threads(threads);
@@ -72,6 +80,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!prompt.empty()) {
+        std::string words;  // the vocabulary entries the text encoder sees, <unk> marked
+        for (const auto& w : model->vocab->entries(prompt))
+            words += (words.empty() ? "" : " ") +
+                     (model->vocab->id(w) == TinyVocab::kUnk ? "<unk:" + w + ">" : w);
+        std::printf("words: %s\n", words.c_str());
+        if (unknown_only) return 0;
         auto r = generate_and_judge(*model, *text, prompt, 1, 0, 4.0, steps, cfg, !raw);
         if (!r) return 1;
         const auto& pt = model->checkpoint.pipeline;
@@ -86,7 +100,8 @@ int main(int argc, char** argv) {
     int single_ok = 0, single_n = 0, seq_ok = 0, seq_n = 0;
     std::vector<double> times;
     md << "| prompt | intended | judged (seed 0.." << seeds - 1 << ") |\n|---|---|---|\n";
-    for (const auto& p : heldout_eval_prompts()) {
+    for (const auto& p :
+         heldout_eval_prompts(set == 1 ? CaptionSet::HeldOut : CaptionSet::HeldOut2)) {
         const int parts = static_cast<int>(p.spec.segments.size());
         std::string intended, judged_all;
         for (int k = 0; k < parts; ++k)
@@ -129,12 +144,13 @@ int main(int argc, char** argv) {
     const double worst = times.empty() ? 0 : times.back();
     std::ostringstream head;
     head.precision(3);
-    head << "single actions: " << single_ok << "/" << single_n << " ("
+    head << "held-out set " << set << ": single actions: " << single_ok << "/" << single_n << " ("
          << 100.0 * single_ok / std::max(1, single_n)
          << " %), sequences (both parts right): " << seq_ok << "/" << seq_n << ", overall "
          << 100.0 * (single_ok + seq_ok) / std::max(1, single_n + seq_n) << " %\n"
-         << "generation (4 s clip, 50 Euler steps, CFG 5, text encoding included, " << threads
-         << " thread): median " << median << " s, max " << worst << " s\n";
+         << "generation (4 s clip, " << steps << " Euler steps, CFG " << cfg
+         << ", text encoding included, " << threads << " thread): median " << median << " s, max "
+         << worst << " s\n";
     std::printf("%s", head.str().c_str());
     md << "\n### Confusion (intended -> judged, parts of sequences counted separately)\n\n| "
           "intended | judged | count |\n|---|---|---|\n";

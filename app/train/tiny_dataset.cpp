@@ -34,12 +34,13 @@ TinyVocab build_training_vocab(uint64_t seed, int64_t captions) {
     std::set<std::string> words;
     for (int64_t i = 0; i < captions; ++i) {
         const ClipSpec spec = random_clip_spec(rng, 120, 0.3);
-        for (const auto& w : TinyVocab::split_words(make_caption(spec, CaptionSet::Train, rng)))
+        for (const auto& w : TinyVocab::entries(make_caption(spec, CaptionSet::Train, rng),
+                                                TinyVocab::WordForm::Stem))
             words.insert(w);
     }
     std::vector<std::string> list{"<pad>", "<unk>"};
     list.insert(list.end(), words.begin(), words.end());
-    return std::move(*TinyVocab::from_words(std::move(list)));
+    return std::move(*TinyVocab::from_words(std::move(list), TinyVocab::WordForm::Stem));
 }
 
 TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames,

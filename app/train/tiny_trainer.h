@@ -16,7 +16,7 @@
 
 namespace kinema::train {
 
-inline constexpr const char* kDataVersion = "kinema-motionlib-1";
+inline constexpr const char* kDataVersion = "kinema-motionlib-2";
 
 struct TrainOptions {
     std::filesystem::path out;

@@ -5,8 +5,10 @@
 #include <cstdio>
 
 #include "app/train/tiny_trainer.h"
+#include "core/host_allocator_tuning.h"
 
 int main(int argc, char** argv) {
+    kinema::tune_host_allocator();
     kinema::train::TrainOptions o;
     std::string out, repack;
     CLI::App app{"kinema-train-tiny: train the embedded kinema-tiny text-to-motion model"};

@@ -19,6 +19,7 @@ Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptio
     out.folder = folder;
     TinyTextEncoderConfig tc;
     std::string weights = "model.safetensors", config = "config.json", vocab = "vocab.txt";
+    std::string word_form = "raw";  // models written before stemming have no word_form
     try {
         const auto j = nlohmann::json::parse(in);
         if (j.value("format", "") != "kinema-tiny")
@@ -34,12 +35,16 @@ Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptio
         tc.layers = te.at("layers").get<int64_t>();
         tc.max_tokens = te.at("max_tokens").get<int64_t>();
         tc.mlp_ratio = te.at("mlp_ratio").get<double>();
+        word_form = te.value("word_form", word_form);
         out.known_actions = j.value("known_actions", std::vector<std::string>{});
         out.data_version = j.value("data_version", "");
     } catch (const std::exception& e) {
         return make_error(ErrorKind::BadModelFile, marker.string() + ": " + e.what());
     }
-    auto voc = TinyVocab::load(folder / vocab);
+    auto form = TinyVocab::parse_word_form(word_form);
+    if (!form)
+        return make_error(ErrorKind::BadModelFile, marker.string() + ": " + form.error().message);
+    auto voc = TinyVocab::load(folder / vocab, *form);
     if (!voc) return voc.error();
     if (static_cast<int64_t>(voc->size()) != tc.vocab_size)
         return make_error(ErrorKind::BadModelFile,

@@ -4,9 +4,22 @@
 #include <fstream>
 #include <system_error>
 
+#include "core/tiny/word_stemmer.h"
+
 namespace kinema {
 
-Result<TinyVocab> TinyVocab::from_words(std::vector<std::string> words) {
+Result<TinyVocab::WordForm> TinyVocab::parse_word_form(const std::string& name) {
+    if (name == "raw") return WordForm::Raw;
+    if (name == "stem") return WordForm::Stem;
+    return make_error(ErrorKind::BadModelFile,
+                      "kinema-tiny word_form must be \"raw\" or \"stem\", not \"" + name + "\"");
+}
+
+const char* TinyVocab::word_form_name(WordForm form) {
+    return form == WordForm::Stem ? "stem" : "raw";
+}
+
+Result<TinyVocab> TinyVocab::from_words(std::vector<std::string> words, WordForm form) {
     if (words.size() < 2 || words[0] != "<pad>" || words[1] != "<unk>")
         return make_error(ErrorKind::BadModelFile,
                           "kinema-tiny vocab must start with <pad>, <unk>");
@@ -17,10 +30,11 @@ Result<TinyVocab> TinyVocab::from_words(std::vector<std::string> words) {
                               "kinema-tiny vocab repeats '" + words[i] + "'");
     }
     v.words_ = std::move(words);
+    v.form_ = form;
     return v;
 }
 
-Result<TinyVocab> TinyVocab::load(const std::filesystem::path& path) {
+Result<TinyVocab> TinyVocab::load(const std::filesystem::path& path, WordForm form) {
     std::ifstream in(path);
     if (!in) return make_error(ErrorKind::Io, "cannot read " + path.string());
     std::vector<std::string> words;
@@ -30,7 +44,7 @@ Result<TinyVocab> TinyVocab::load(const std::filesystem::path& path) {
         if (line.empty()) continue;
         words.push_back(line);
     }
-    auto v = from_words(std::move(words));
+    auto v = from_words(std::move(words), form);
     if (!v) return make_error(ErrorKind::BadModelFile, path.string() + ": " + v.error().message);
     return v;
 }
@@ -65,6 +79,18 @@ std::vector<std::string> TinyVocab::split_words(const std::string& text) {
     return words;
 }
 
+std::vector<std::string> TinyVocab::entries(const std::string& text, WordForm form) {
+    auto words = split_words(text);
+    if (form == WordForm::Stem)
+        for (auto& w : words)
+            w = stem_word(w);
+    return words;
+}
+
+std::vector<std::string> TinyVocab::entries(const std::string& text) const {
+    return entries(text, form_);
+}
+
 int64_t TinyVocab::id(const std::string& word) const {
     auto it = ids_.find(word);
     return it == ids_.end() ? kUnk : it->second;
@@ -72,7 +98,7 @@ int64_t TinyVocab::id(const std::string& word) const {
 
 std::vector<int64_t> TinyVocab::encode(const std::string& text, size_t max_tokens) const {
     std::vector<int64_t> out;
-    for (const auto& w : split_words(text)) {
+    for (const auto& w : entries(text)) {
         if (out.size() >= max_tokens) break;
         out.push_back(id(w));
     }

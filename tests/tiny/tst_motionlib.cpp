@@ -6,6 +6,7 @@
 #include <map>
 
 #include "app/train/action_catalog.h"
+#include "app/train/caption_table.h"
 #include "app/train/frame_codec.h"
 #include "app/train/motion_judge.h"
 #include "app/train/motion_synth.h"
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void judgeRecognisesSingleActions();
     void judgeRecognisesSequences();
     void encodeRoundTripsWorldJoints();
+    void heldOutCaptionsAreNeverTrainedOn();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -94,3 +96,42 @@ void TstMotionlib::encodeRoundTripsWorldJoints() {
 
 QTEST_GUILESS_MAIN(TstMotionlib)
 #include "tst_motionlib.moc"
+
+void TstMotionlib::heldOutCaptionsAreNeverTrainedOn() {
+    // No held-out phrase is a training phrase, nor a training phrase of three or more words with
+    // words appended ("sits down" may start a held-out phrase, "steps to the left" may not); no
+    // held-out subject, connective or tempo word is a training one. Both sets, every action.
+    auto starts_with = [](const std::string& s, const std::string& p) {
+        if (std::count(p.begin(), p.end(), ' ') < 2) return false;
+        return s.size() > p.size() && s.compare(0, p.size(), p) == 0 && s[p.size()] == ' ';
+    };
+    const auto& train = train_glue();
+    for (const auto* glue : {&heldout_glue(), &heldout2_glue()}) {
+        for (const auto& [held, trained] :
+             {std::pair{&glue->subjects, &train.subjects},
+              std::pair{&glue->connectives, &train.connectives},
+              std::pair{&glue->slow, &train.slow}, std::pair{&glue->fast, &train.fast}})
+            for (const char* h : *held)
+                for (const char* t : *trained)
+                    QVERIFY2(std::string(h) != t, h);
+    }
+    QCOMPARE(static_cast<int>(caption_table().size()), kActionCount);
+    for (const auto& a : caption_table()) {
+        QCOMPARE(a.held_out.size(), size_t{2});
+        QCOMPARE(a.held_out2.size(), size_t{2});
+        for (const auto* set : {&a.held_out, &a.held_out2})
+            for (const std::string h : *set)
+                for (const std::string t : a.train)
+                    QVERIFY2(h != t && !starts_with(h, t),
+                             (std::string(a.name) + ": " + h).c_str());
+        for (const std::string h : a.held_out)
+            for (const std::string h2 : a.held_out2)
+                QVERIFY2(h != h2, h.c_str());
+    }
+    for (const auto set : {CaptionSet::HeldOut, CaptionSet::HeldOut2}) {
+        const auto prompts = heldout_eval_prompts(set);
+        QCOMPARE(static_cast<int>(prompts.size()), 2 * kActionCount + 8);
+    }
+    QVERIFY(heldout_eval_prompts(CaptionSet::HeldOut)[0].prompt !=
+            heldout_eval_prompts(CaptionSet::HeldOut2)[0].prompt);
+}

@@ -7,6 +7,7 @@
 #include "core/tiny/tiny_text_conditioner.h"
 #include "core/tiny/tiny_text_encoder.h"
 #include "core/tiny/tiny_vocab.h"
+#include "core/tiny/word_stemmer.h"
 
 using namespace kinema;
 
@@ -15,6 +16,8 @@ class TstTinyText : public QObject {
 private Q_SLOTS:
     void vocabEncodesWordsAndUnknowns();
     void vocabRejectsBadFiles();
+    void stemmerJoinsWordForms();
+    void stemmedVocabSharesEntries();
     void encoderIgnoresPadding();
     void conditionerGivesTextFeatures();
 };
@@ -38,6 +41,66 @@ void TstTinyText::vocabRejectsBadFiles() {
     QVERIFY(!TinyVocab::from_words({"a", "b"}).ok());
     QVERIFY(!TinyVocab::from_words({"<pad>", "<unk>", "x", "x"}).ok());
     QCOMPARE(TinyVocab::load("/nonexistent/vocab.txt").error().kind, ErrorKind::Io);
+}
+
+void TstTinyText::stemmerJoinsWordForms() {
+    // Every form of a word stems to the same entry; short words and irregular verbs as listed.
+    const std::vector<std::pair<const char*, const char*>> same = {
+        {"walks", "walk"},
+        {"walking", "walk"},
+        {"walked", "walk"},
+        {"waves", "wave"},
+        {"waving", "wave"},
+        {"waved", "wave"},
+        {"sits", "sit"},
+        {"sitting", "sit"},
+        {"sat", "sit"},
+        {"hopping", "hop"},
+        {"hops", "hop"},
+        {"running", "run"},
+        {"ran", "run"},
+        {"arms", "arm"},
+        {"crouches", "crouch"},
+        {"crouching", "crouch"},
+        {"squatting", "squat"},
+        {"spins", "spin"},
+        {"spinning", "spin"},
+        {"spun", "spin"},
+        {"claps", "clap"},
+        {"clapping", "clap"},
+        {"raises", "raise"},
+        {"raising", "raise"},
+        {"backwards", "backward"},
+        {"jacks", "jack"},
+        {"knees", "knee"},
+        {"dancing", "dance"},
+        {"stood", "stand"},
+        {"feet", "foot"},
+    };
+    for (const auto& [a, b] : same)
+        QVERIFY2(
+            stem_word(a) == stem_word(b),
+            (std::string(a) + " -> " + stem_word(a) + ", " + b + " -> " + stem_word(b)).c_str());
+    QCOMPARE(stem_word("is"), std::string("is"));
+    QCOMPARE(stem_word("his"), std::string("his"));
+    QCOMPARE(stem_word("walks"), std::string("walk"));
+    QCOMPARE(stem_word("hopping"), std::string("hop"));
+    QVERIFY(stem_word("walk") != stem_word("wave"));
+    QVERIFY(stem_word("left") != stem_word("lift"));
+}
+
+void TstTinyText::stemmedVocabSharesEntries() {
+    auto v = TinyVocab::from_words({"<pad>", "<unk>", "a", "person", "walk", "forward"},
+                                   TinyVocab::WordForm::Stem);
+    QVERIFY(v.ok());
+    QCOMPARE(v->encode("A person walking forwards", 32), (std::vector<int64_t>{2, 3, 4, 5}));
+    QCOMPARE(v->encode("people walked", 32), (std::vector<int64_t>{TinyVocab::kUnk, 4}));
+    // The same file read as raw words does not stem (models written before stemming).
+    auto raw = TinyVocab::from_words({"<pad>", "<unk>", "a", "person", "walk", "forward"});
+    QCOMPARE(raw->encode("a person walking", 32), (std::vector<int64_t>{2, 3, TinyVocab::kUnk}));
+    QCOMPARE(*TinyVocab::parse_word_form("stem"), TinyVocab::WordForm::Stem);
+    QCOMPARE(*TinyVocab::parse_word_form("raw"), TinyVocab::WordForm::Raw);
+    QCOMPARE(TinyVocab::parse_word_form("lemma").error().kind, ErrorKind::BadModelFile);
 }
 
 void TstTinyText::encoderIgnoresPadding() {
