@@ -1,7 +1,12 @@
 #include "core/text/quantized_weight.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/Stream.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 #include <c10/util/Exception.h>
+#include <spdlog/spdlog.h>
+
+#include "gpu/dequant_kernels.h"
 
 namespace kinema::text {
 
@@ -31,6 +36,66 @@ namespace {
 
 int64_t int4_groups(int64_t in) {
     return (in + QuantizedWeight::kInt4GroupSize - 1) / QuantizedWeight::kInt4GroupSize;
+}
+
+static_assert(QuantizedWeight::kInt4GroupSize == gpu::kDequantInt4GroupSize);
+
+// The cudaStream_t behind libtorch's c10::Stream `s`: Stream::native_handle() where this libtorch
+// has it (2.x); libtorch 1.x cannot name a stream's handle, so there only its default stream
+// (id 0, the legacy default stream = nullptr) is known, and nullopt for any other stream. A
+// template, so the call that 1.x lacks is never instantiated there.
+template <typename S>
+[[maybe_unused]] std::optional<void*> cuda_stream_handle(const S& s) {
+    if constexpr (requires { s.native_handle(); }) {
+        return s.native_handle();
+    } else {
+        if (s.id() == 0) return static_cast<void*>(nullptr);
+        return std::nullopt;
+    }
+}
+
+// Int8/Int4 whose stored form already lives on a CUDA device -> (out, in) float32 there, with
+// one fused kernel (gpu/dequant_kernels.h) on libtorch's current stream of that device, so it is
+// ordered after the copies that brought the stored form there and before the caller's matmul.
+// nullopt when the kernel cannot be used (gpu/ or libtorch built without CUDA, not a CUDA tensor,
+// a stream libtorch 1.x cannot name, a kernel error): the caller takes the ATen path instead.
+// Throws c10::Error when the output cannot be allocated.
+std::optional<at::Tensor> kernel_dequantize([[maybe_unused]] WeightPrecision precision,
+                                            [[maybe_unused]] int64_t out,
+                                            [[maybe_unused]] int64_t in,
+                                            [[maybe_unused]] const at::Tensor& data,
+                                            [[maybe_unused]] const at::Tensor& scale,
+                                            [[maybe_unused]] const at::Tensor& offset) {
+#ifdef KINEMA_HAVE_CUDA
+    if (!data.is_cuda() || !at::hasCUDA()) return std::nullopt;
+    if (precision != WeightPrecision::Int8 && precision != WeightPrecision::Int4)
+        return std::nullopt;
+    const at::Device device = data.device();
+    std::optional<void*> cuda_stream;
+    try {
+        cuda_stream =
+            cuda_stream_handle(c10::impl::getDeviceGuardImpl(at::kCUDA)->getStream(device));
+    } catch (const c10::Error&) {
+        return std::nullopt;  // a libtorch whose CUDA backend cannot name its stream
+    }
+    if (!cuda_stream) return std::nullopt;
+    const at::Tensor d = data.contiguous(), s = scale.contiguous();
+    at::Tensor w = at::empty({out, in}, at::TensorOptions().dtype(at::kFloat).device(device));
+    Status status;
+    if (precision == WeightPrecision::Int8) {
+        status = gpu::dequantize_int8_f32(device.index(), d.data_ptr<int8_t>(), s.data_ptr<float>(),
+                                          out, in, w.data_ptr<float>(), *cuda_stream);
+    } else {
+        const at::Tensor o = offset.contiguous();
+        status = gpu::dequantize_int4_f32(device.index(), d.data_ptr<uint8_t>(),
+                                          s.data_ptr<float>(), o.data_ptr<float>(), out, in,
+                                          s.size(1), w.data_ptr<float>(), *cuda_stream);
+    }
+    if (status.ok()) return w;
+    spdlog::debug("dequantize: CUDA kernel unavailable, using ATen ops ({})",
+                  status.error().describe());
+#endif
+    return std::nullopt;
 }
 
 }  // namespace
@@ -130,6 +195,11 @@ at::Tensor QuantizedWeight::dequantize(std::optional<at::Device> device) const {
     const at::Device where = device.value_or(data_.device());
     auto on = [&](const at::Tensor& t) { return t.defined() ? t.to(where) : t; };
     const at::Tensor data = on(data_), scale = on(scale_), offset = on(offset_);
+    if (where.is_cuda()) {
+        if (std::optional<at::Tensor> w =
+                kernel_dequantize(precision_, out_, in_, data, scale, offset))
+            return *w;
+    }
     switch (precision_) {
         case WeightPrecision::F32:
         case WeightPrecision::BF16:

@@ -9,8 +9,12 @@
 //                 stored form and dequantisation are the same for all of them.
 // linear() dequantises to float32 on the fly and computes x @ w^T in float32; nothing is cached,
 // so resident memory stays the stored form. When x lives on another device (CUDA), the stored
-// form is copied there first and dequantised there (ATen ops), so int8/int4 also halve/quarter
-// the host-to-device traffic of streamed layers. Immutable after construction; thread-safe.
+// form is copied there first and dequantised there, so int8/int4 also halve/quarter the
+// host-to-device traffic of streamed layers. On CUDA, int8/int4 use one fused kernel per weight
+// (gpu/dequant_kernels.h) on libtorch's current stream of that device, with the CPU path's
+// arithmetic (tst_gpu_dequant compares them bit for bit); ATen ops are the fallback (gpu/ or
+// libtorch without CUDA, a kernel error, or libtorch 1.x on a non-default stream).
+// Immutable after construction; thread-safe.
 #pragma once
 
 #include <ATen/core/Tensor.h>
