@@ -16,6 +16,7 @@
 
 #include "app/cli/bench_dit.h"
 #include "app/cli/cli_context.h"
+#include "app/cli/cmd_bench_dequant.h"
 #include "core/memory/dit_block_streaming.h"
 #include "core/memory/memory_sampler.h"
 #include "core/memory/plan_json.h"
@@ -300,6 +301,7 @@ void add_bench_command(CLI::App& app, CliContext& ctx) {
                       << r["effective_gflops"].get<double>() << " GFLOP/s\n";
         }
     });
+    add_dequant_bench_command(*bench, ctx);  // `bench dequant`
 }
 
 }  // namespace kinema::cli

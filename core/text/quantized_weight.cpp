@@ -6,6 +6,9 @@
 #include <c10/util/Exception.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "gpu/dequant_kernels.h"
 
 namespace kinema::text {
@@ -52,6 +55,14 @@ template <typename S>
         if (s.id() == 0) return static_cast<void*>(nullptr);
         return std::nullopt;
     }
+}
+
+// KINEMA_DEQUANT_KERNEL=0 in the environment disables the fused CUDA kernels (the ATen path is
+// taken instead), e.g. for `kinema-cli bench dequant` or to rule the kernels out when debugging.
+// Read on every call (no cached global), so a process may switch it between calls.
+bool dequant_kernel_enabled() {
+    const char* v = std::getenv("KINEMA_DEQUANT_KERNEL");
+    return v == nullptr || std::strcmp(v, "0") != 0;
 }
 
 // Int8/Int4 whose stored form already lives on a CUDA device -> (out, in) float32 there, with
@@ -195,7 +206,7 @@ at::Tensor QuantizedWeight::dequantize(std::optional<at::Device> device) const {
     const at::Device where = device.value_or(data_.device());
     auto on = [&](const at::Tensor& t) { return t.defined() ? t.to(where) : t; };
     const at::Tensor data = on(data_), scale = on(scale_), offset = on(offset_);
-    if (where.is_cuda()) {
+    if (where.is_cuda() && dequant_kernel_enabled()) {
         if (std::optional<at::Tensor> w =
                 kernel_dequantize(precision_, out_, in_, data, scale, offset))
             return *w;
