@@ -11,6 +11,7 @@
 
 #include "app/gui/clip_source.h"
 #include "app/gui/generation_controller.h"
+#include "core/export/mannequin_mesh.h"
 #include "core/motion/skeleton.h"
 
 namespace {
@@ -23,11 +24,10 @@ constexpr int kHeadJoint = 15;
 constexpr float kPi = 3.14159265358979f;
 constexpr float kTrajectoryHalfWidthCm = 1.6f;
 
-// Mannequin capsule radius (cm) of the bone that ends at joint `j`: the same proportions as the
-// export mannequin (core/export/mannequin_mesh.cpp, keyed by joint name, at most 0.6 x the bone
-// length + 0.5 cm so short bones stay capsules).
+// The mannequin's joints of note; the capsule radii are the export mannequin's
+// (kinema::mannequin_bone_radius_m, core/export/mannequin_mesh.h), so viewport, video and GLB
+// show the same figure.
 struct MannequinShape {
-    float radius_cm[kDisplayJoints] = {};
     int head = -1;
     int hands[2] = {-1, -1};
     int feet[2] = {-1, -1};
@@ -35,22 +35,11 @@ struct MannequinShape {
 
 const MannequinShape& mannequin_shape() {
     static const MannequinShape shape = [] {
-        static const std::pair<const char*, float> kRadii[] = {
-            {"Spine", 8.5f}, {"Hip", 7.0f},   {"Knee", 6.0f},   {"Ankle", 4.5f},
-            {"Foot", 3.5f},  {"Neck", 4.5f},  {"Collar", 5.0f}, {"Shoulder", 5.0f},
-            {"Elbow", 4.2f}, {"Wrist", 3.3f}, {"Head", 9.0f},
-        };
         MannequinShape m;
         const kinema::Skeleton& s = kinema::Skeleton::builtin();
         int hands = 0, feet = 0;
         for (int j = 0; j < kDisplayJoints && j < int(s.names.size()); ++j) {
             const std::string& name = s.names[size_t(j)];
-            m.radius_cm[j] = 4.0f;
-            for (const auto& [key, r] : kRadii)
-                if (name.find(key) != std::string::npos) {
-                    m.radius_cm[j] = r;
-                    break;
-                }
             if (name.find("Head") != std::string::npos) m.head = j;
             if (name.find("Wrist") != std::string::npos && hands < 2) m.hands[hands++] = j;
             if (name.find("Foot") != std::string::npos && feet < 2) m.feet[feet++] = j;
@@ -165,11 +154,14 @@ struct MeshBuilder {
 void build_mannequin(MeshBuilder& mesh, const QVector3D* joints) {
     const MannequinShape& shape = mannequin_shape();
     const std::vector<int>& parents = display_parents();
-    for (int j = 1; j < kDisplayJoints; ++j) {
+    const std::vector<std::string>& names = kinema::Skeleton::builtin().names;
+    for (int j = 1; j < kDisplayJoints && j < int(names.size()); ++j) {
         const int p = parents[size_t(j)];
-        const float length = (joints[j] - joints[p]).length();
-        if (length < 0.01f) continue;
-        mesh.capsule(joints[p], joints[j], std::min(shape.radius_cm[j], 0.6f * length + 0.5f));
+        const float length_cm = (joints[j] - joints[p]).length();
+        if (length_cm < 0.01f) continue;
+        const double radius_m =
+            kinema::mannequin_bone_radius_m(names[size_t(j)], length_cm / 100.0);
+        mesh.capsule(joints[p], joints[j], float(radius_m * 100.0));
     }
     auto along = [&](int j, float length_cm, float radius_cm, bool flat) {
         if (j < 0) return;

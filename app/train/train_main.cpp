@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     app.add_option("--lr", o.lr, "peak learning rate");
     app.add_option("--action-loss-weight", o.action_loss_weight,
                    "weight of the text encoder's auxiliary action classification loss");
+    app.add_option("--sequence-prob", o.sequence_prob,
+                   "share of training clips that are two-part sequences")
+        ->check(CLI::Range(0.0, 1.0));
     app.add_option("--threads", o.threads, "intra-op threads");
     app.add_option("--time-limit-min", o.time_limit_min,
                    "stop and save after this many minutes (0: none)");

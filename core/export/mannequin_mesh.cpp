@@ -58,8 +58,9 @@ void add_capsule(MannequinMesh& mesh, const Vec3& a, const Vec3& b, double radiu
         tri(top_pole, ring(2 * rings - 1, s), ring(2 * rings - 1, s + 1));
 }
 
-// Radius of the capsule that ends at (or, for a leaf, starts at) joint `name`.
-double bone_radius(const std::string& name, double length_m) {
+}  // namespace
+
+double mannequin_bone_radius_m(const std::string& name, double length_m) {
     static const std::pair<const char*, double> kRadii[] = {
         {"Spine", 0.085}, {"Hip", 0.07},     {"Knee", 0.06},   {"Ankle", 0.045},
         {"Foot", 0.035},  {"Neck", 0.045},   {"Collar", 0.05}, {"Shoulder", 0.05},
@@ -71,8 +72,6 @@ double bone_radius(const std::string& name, double length_m) {
     return std::clamp(0.2 * length_m, 0.005, 0.06);
 }
 
-}  // namespace
-
 MannequinMesh build_mannequin(const SkeletalAnimation& skeleton, int segments, int rings) {
     MannequinMesh mesh;
     const auto rest = skeleton.rest_positions();
@@ -81,7 +80,8 @@ MannequinMesh build_mannequin(const SkeletalAnimation& skeleton, int segments, i
         if (p >= 0) {
             const double length = norm(rest[j] - rest[p]);
             if (length > 1e-4)
-                add_capsule(mesh, rest[p], rest[j], bone_radius(skeleton.names[j], length),
+                add_capsule(mesh, rest[p], rest[j],
+                            mannequin_bone_radius_m(skeleton.names[j], length),
                             static_cast<uint16_t>(p), segments, rings);
         }
         if (skeleton.children(j).empty()) {
@@ -94,7 +94,7 @@ MannequinMesh build_mannequin(const SkeletalAnimation& skeleton, int segments, i
             const bool head = skeleton.names[j].find("Head") != std::string::npos;
             if (head) tip = 0.16 * normalized(skeleton.offsets_m[j]);
             const double length = norm(tip);
-            const double radius = head ? 0.09 : bone_radius(skeleton.names[j], length);
+            const double radius = head ? 0.09 : mannequin_bone_radius_m(skeleton.names[j], length);
             add_capsule(mesh, rest[j], rest[j] + tip, radius, static_cast<uint16_t>(j), segments,
                         rings);
         }

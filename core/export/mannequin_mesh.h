@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/motion/skeletal_animation.h"
@@ -21,7 +22,13 @@ struct MannequinMesh {
     std::vector<uint32_t> indices;                // 3 per triangle
 };
 
-// Capsule radius per bone: a fraction of the bone length, clamped to [5 mm, 6 cm].
+// Radius (m) of the capsule of the bone that ends at (for a leaf: starts at) the joint called
+// `joint_name` (SMPL-H names, matched by part: "Spine", "Knee", ...), at most 0.6 x the bone
+// length + 5 mm so short bones stay capsules; unknown parts get 0.2 x the length in [5 mm, 6 cm].
+// The viewport's mannequin uses the same proportions. Pure; any thread.
+double mannequin_bone_radius_m(const std::string& joint_name, double length_m);
+
+// Capsule radius per bone: mannequin_bone_radius_m.
 MannequinMesh build_mannequin(const SkeletalAnimation& skeleton, int segments = 12,
                               int rings_per_cap = 4);
 
