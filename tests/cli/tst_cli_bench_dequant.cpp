@@ -10,25 +10,13 @@
 #include <QProcess>
 #include <QtTest>
 
+#include "tests/cli/cli_runner.h"
+
 namespace {
 
-const QString kCli = QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli");
-
-struct Run {
-    int exit_code = -1;
-    QByteArray out, err;
-};
-
-Run run_cli(const QStringList& args) {
-    QProcess p;
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(300000)) return r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using kinema::test::kCli;
+using kinema::test::run_cli;
+using Run = kinema::test::CliRun;
 
 }  // namespace
 

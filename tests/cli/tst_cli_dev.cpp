@@ -11,31 +11,19 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/cli/cli_runner.h"
+
 #include "core/io/state_dict_loader.h"
 
 using namespace kinema;
 
 namespace {
 
-const QString kCli = QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli");
+using kinema::test::kCli;
+using kinema::test::run_cli;
+using Run = kinema::test::CliRun;
 const QString kFix = QStringLiteral(KINEMA_TEST_FIXTURES "/hymotion/");
 const QString kWooden = QStringLiteral(KINEMA_TEST_FIXTURES "/motion/wooden");
-
-struct Run {
-    int exit_code = -1;
-    QByteArray out, err;
-};
-
-Run run_cli(const QStringList& args) {
-    QProcess p;
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(300000)) return r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 double max_abs(const at::Tensor& a, const at::Tensor& b) {
     if (a.sizes() != b.sizes()) return 1e30;

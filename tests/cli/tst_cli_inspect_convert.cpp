@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/cli/cli_runner.h"
+
 #include <cstring>
 
 #include "core/io/safetensors_file.h"
@@ -19,28 +21,12 @@ using namespace kinema;
 
 namespace {
 
-const QString kCli = QStringLiteral(KINEMA_BINARY_DIR "/app/cli/kinema-cli");
+using kinema::test::kCli;
+using kinema::test::run_cli;
+using Run = kinema::test::CliRun;
 const QString kDitA = QStringLiteral(KINEMA_TEST_FIXTURES "/hymotion/dit_a.safetensors");
 const QString kTiny = QStringLiteral(KINEMA_TEST_FIXTURES "/io/tiny_checkpoint.ckpt");
 const std::string kTwin = KINEMA_TEST_FIXTURES "/io/tiny_checkpoint_expected.safetensors";
-
-struct Run {
-    int exit_code = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Run run_cli(const QStringList& args) {
-    QProcess p;
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(120000)) return r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 const uint8_t* bytes_of(const at::Tensor& t) {
     return static_cast<const uint8_t*>(t.data_ptr());
