@@ -114,7 +114,7 @@ ApplicationWindow {
                         width: scroll.availableWidth
                         spacing: 10
                         PromptPanel { settings: controller.settings }
-                        SamplingPanel { settings: controller.settings }
+                        SamplingPanel { settings: controller.settings; library: controller.library }
                         ModelPanel {
                             settings: controller.settings
                             library: controller.library

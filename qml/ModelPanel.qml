@@ -26,7 +26,13 @@ ColumnLayout {
             enabled: count > 0
             displayText: count > 0 ? currentText : qsTr("No models yet")
             currentIndex: root.library.indexOf(root.settings.modelId)
-            onActivated: (i) => root.settings.modelId = root.library.models[i].id
+            onActivated: (i) => {
+                const id = root.library.models[i].id
+                if (id === root.settings.modelId) return
+                root.settings.modelId = id
+                // Each model starts from the guidance it is meant to run at.
+                root.settings.cfgScale = root.library.recommendedCfg(id)
+            }
             ToolTip.visible: hovered
             ToolTip.delay: 500
             ToolTip.text: qsTr("HY-Motion-1.0 is the best and largest; Lite needs about half the memory; kinema-tiny is small and fast but knows few actions.")

@@ -6,6 +6,9 @@ import QtQuick.Layouts
 ColumnLayout {
     id: root
     required property var settings
+    property var library: null  // for the selected model's recommended guidance
+    readonly property real recommendedCfg: library && library.models.length >= 0
+                                           ? library.recommendedCfg(settings.modelId) : 5
     Layout.fillWidth: true
     spacing: 6
 
@@ -30,7 +33,9 @@ ColumnLayout {
         from: 1; to: 10; stepSize: 0.5; decimals: 1
         value: root.settings.cfgScale
         onMoved: (v) => root.settings.cfgScale = v
-        tip: qsTr("How strongly the motion follows the prompt (default 5). Higher follows the text more literally but can look stiff; lower is more natural but may drift.")
+        note: Math.abs(root.settings.cfgScale - root.recommendedCfg) > 0.01
+              ? qsTr("This model is meant to run at %1.").arg(root.recommendedCfg.toFixed(1)) : ""
+        tip: qsTr("How strongly the motion follows the prompt (each model has its own default: 5 for HY-Motion). Higher follows the text more literally but can overshoot (faster, larger moves); lower is more natural but may drift from the prompt.")
     }
 
     RowLayout {

@@ -18,6 +18,7 @@
 #include "app/cli/cli_context.h"
 #include "app/cli/gui_render.h"
 #include "core/engine.h"
+#include "core/engine/recommended_guidance.h"
 #include "core/export/motion_exporter.h"
 #include "core/io/state_dict_loader.h"
 
@@ -45,7 +46,7 @@ struct GenerateArgs {
     bool no_trajectory = false;
     double duration_s = 4.0;
     int64_t steps = 50;
-    double cfg = 5.0;
+    double cfg = 0;  // 0: the model's recommended guidance (recommended_cfg_scale())
     double preserve_gb = 6.0;
     double teacache = 0.0;
     bool quality = false;
@@ -267,6 +268,11 @@ Status run(const GenerateArgs& a, CliContext& ctx) {
     options.body_assets_dir = a.body_assets;
     auto engine = Engine::create(options);
     if (!engine) return engine.error();
+    if (a.cfg <= 0) {
+        request->cfg_scale = kDefaultCfgScale;
+        for (const auto& m : (*engine)->models())
+            if (m.id == request->model_id) request->cfg_scale = recommended_cfg_scale(m);
+    }
     if (!a.quiet) {
         request->callbacks.phase = [](Phase p) { std::cerr << "[" << phase_name(p) << "]\n"; };
         request->callbacks.progress = [](int64_t step, int64_t total) {
@@ -314,7 +320,9 @@ void add_generate_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("-p,--prompt", a->prompt, "What the person does");
     cmd->add_option("--duration", a->duration_s, "Seconds, 0.5-12 (30 fps)")->capture_default_str();
     cmd->add_option("--steps", a->steps, "Sampling steps")->capture_default_str();
-    cmd->add_option("--cfg", a->cfg, "Classifier-free guidance scale")->capture_default_str();
+    cmd->add_option("--cfg", a->cfg,
+                    "Classifier-free guidance scale (default: the model's recommended one, 5 for "
+                    "HY-Motion)");
     cmd->add_option("--seeds", a->seeds, "Comma-separated seeds, one clip each")
         ->capture_default_str();
     cmd->add_option("--solver", a->solver, "euler | midpoint | heun | rk4")->capture_default_str();

@@ -14,6 +14,7 @@
 #include "app/cli/motion_compare.h"
 #include "app/cli/prompt_list.h"
 #include "core/engine.h"
+#include "core/engine/recommended_guidance.h"
 #include "core/sampling/teacache.h"
 
 namespace kinema::cli {
@@ -22,7 +23,8 @@ namespace {
 struct QualityArgs {
     std::string model = "kinema-tiny", prompts, seeds = "0,1", settings, out;
     std::vector<std::string> model_dirs;
-    double duration_s = 4.0, cfg = 5.0;
+    double duration_s = 4.0;
+    double cfg = 0;  // 0: the model's recommended guidance
     int64_t steps = 50;
     std::vector<double> speedups{1.5, 2.0, 3.0};
 };
@@ -59,11 +61,18 @@ bool selected(const std::string& filter, const std::string& name) {
     return false;
 }
 
-Result<std::unique_ptr<Engine>> engine_for(const QualityArgs& a) {
+// Also resolves a.cfg = 0 to the model's recommended guidance (5 when the model is unknown).
+Result<std::unique_ptr<Engine>> engine_for(QualityArgs& a) {
     EngineOptions o;
     for (const auto& d : a.model_dirs)
         o.extra_model_dirs.emplace_back(d);
-    return Engine::create(o);
+    auto engine = Engine::create(o);
+    if (engine && a.cfg <= 0) {
+        a.cfg = kDefaultCfgScale;
+        for (const auto& m : (*engine)->models())
+            if (m.id == a.model) a.cfg = recommended_cfg_scale(m);
+    }
+    return engine;
 }
 
 GenerationRequest base_request(const QualityArgs& a, const std::string& prompt,
@@ -80,7 +89,7 @@ GenerationRequest base_request(const QualityArgs& a, const std::string& prompt,
     return r;
 }
 
-Result<nlohmann::json> bench_quality(const QualityArgs& a) {
+Result<nlohmann::json> bench_quality(QualityArgs a) {
     auto prompts = read_prompt_list(a.prompts);
     if (!prompts) return prompts.error();
     auto seeds = parse_seed_list(a.seeds);
@@ -172,7 +181,7 @@ double replay_evaluations(const std::vector<std::vector<TeaCacheTracePoint>>& tr
     return total / static_cast<double>(traces.size());
 }
 
-Result<nlohmann::json> calibrate(const QualityArgs& a) {
+Result<nlohmann::json> calibrate(QualityArgs a) {
     auto prompts = read_prompt_list(a.prompts);
     if (!prompts) return prompts.error();
     auto seeds = parse_seed_list(a.seeds);
@@ -238,7 +247,7 @@ void add_common(CLI::App* cmd, QualityArgs& a) {
     cmd->add_option("--seeds", a.seeds, "Comma-separated seeds")->capture_default_str();
     cmd->add_option("--duration", a.duration_s, "Seconds")->capture_default_str();
     cmd->add_option("--steps", a.steps, "DiT evaluations of the exact path")->capture_default_str();
-    cmd->add_option("--cfg", a.cfg, "Guidance scale")->capture_default_str();
+    cmd->add_option("--cfg", a.cfg, "Guidance scale (default: the model's recommended one)");
     cmd->add_option("--model-dir", a.model_dirs, "Extra model folder");
 }
 

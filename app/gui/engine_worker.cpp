@@ -7,6 +7,7 @@
 
 #include <exception>
 
+#include "core/engine/recommended_guidance.h"
 #include "core/system_info.h"
 
 namespace {
@@ -24,6 +25,7 @@ QVariantMap model_to_variant(const kinema::ModelInfo& m) {
     for (const auto& a : m.known_actions)
         actions << QString::fromStdString(a);
     v["knownActions"] = actions;
+    v["recommendedCfg"] = kinema::recommended_cfg_scale(m);
     return v;
 }
 

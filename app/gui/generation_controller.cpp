@@ -33,8 +33,12 @@ GenerationController::GenerationController(QObject* parent)
                 engine_summary_ = summary;
                 const QString current = settings_->property("modelId").toString();
                 const int i = library_->indexOf(current);
-                if (i < 0 || !models[i].toMap().value("available").toBool())
-                    settings_->setProperty("modelId", library_->firstAvailable());
+                if (i < 0 || !models[i].toMap().value("available").toBool()) {
+                    // A different model than last time: start from its own guidance.
+                    const QString id = library_->firstAvailable();
+                    settings_->setProperty("modelId", id);
+                    settings_->setProperty("cfgScale", library_->recommendedCfg(id));
+                }
                 Q_EMIT engineStateChanged();
             });
     connect(worker_, &EngineWorker::engineFailed, this, [this](const QString& message) {

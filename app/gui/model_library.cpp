@@ -77,6 +77,11 @@ QStringList ModelLibrary::knownActions(const QString& id) const {
     return i < 0 ? QStringList() : models_[i].toMap().value("knownActions").toStringList();
 }
 
+double ModelLibrary::recommendedCfg(const QString& id) const {
+    const int i = indexOf(id);
+    return i < 0 ? 5.0 : models_[i].toMap().value("recommendedCfg", 5.0).toDouble();
+}
+
 void ModelLibrary::saveFolders() {
     std::vector<std::filesystem::path> folders;
     for (const QString& f : extra_folders_)

@@ -1,7 +1,7 @@
 // ModelLibrary: the model manager's GUI facade.
 //  - models: what the engine can run (engine.models(), refreshed whenever the engine is
 //    (re)created). Each is a QVariantMap: id, name, kind, folder, available, reason, weightBytes,
-//    knownActions.
+//    knownActions, recommendedCfg.
 //  - catalog: the models Kinema can fetch (core/models/model_catalog.h) with size, licence and
 //    where copies were found (core/models/model_discovery.h): id, name, role, sizeBytes, sizeText,
 //    licence, licenceUrl, licenceNote, complete, downloadFolder, locations [{folder, origin,
@@ -55,6 +55,8 @@ public:
     Q_INVOKABLE QString costText(const QString& id) const;
     // The actions a model was trained on (kinema-tiny); empty for open-vocabulary models.
     Q_INVOKABLE QStringList knownActions(const QString& id) const;
+    // The guidance scale the model is meant to run at (5 when unknown).
+    Q_INVOKABLE double recommendedCfg(const QString& id) const;
     // Adds a folder (a path or file:// URL). False if it does not exist or is already listed.
     Q_INVOKABLE bool addFolder(const QString& path_or_url);
     Q_INVOKABLE void removeFolder(const QString& path);

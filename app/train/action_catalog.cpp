@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <optional>
 
 namespace kinema::train {
 namespace {
@@ -128,17 +129,51 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
     return spec;
 }
 
-std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng) {
-    const std::string subject = pick(glue(set).subjects, rng);
+std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
+                         double unknown_glue_prob) {
+    // 0-max_words copies of a word outside every vocabulary (it encodes as <unk>), or "" when the
+    // augmentation is off; draws nothing from rng when unknown_glue_prob is 0.
+    auto unknown_words = [&](int max_words) -> std::optional<std::string> {
+        if (unknown_glue_prob <= 0 || uniform(rng, 0, 1) >= unknown_glue_prob) return {};
+        std::string w;
+        for (int k = std::uniform_int_distribution<int>(0, max_words)(rng); k > 0; --k)
+            w += " qxz";
+        return w + " ";
+    };
+    std::string subject = pick(glue(set).subjects, rng);
+    if (auto u = unknown_words(2)) subject = *u;
     std::string out = subject.empty() ? "" : subject + " ";
     for (size_t i = 0; i < spec.segments.size(); ++i) {
-        if (i > 0) out += pick(glue(set).connectives, rng);
+        if (i > 0) {
+            const std::string connective = pick(glue(set).connectives, rng);
+            const auto u = unknown_words(3);
+            out += u ? *u : connective;
+        }
         out += phrase_for(spec.segments[i], set, rng);
     }
     return out;
 }
 
+std::vector<EvalPrompt> validation_eval_prompts() {
+    std::vector<EvalPrompt> out;
+    std::mt19937_64 rng(20261201);
+    for (int i = 0; i < kActionCount; ++i)
+        for (int k = 0; k < 2; ++k) {
+            ClipSpec spec;
+            spec.segments.push_back(Segment{static_cast<Action>(i), ActionParams{}, 120});
+            out.push_back({make_caption(spec, CaptionSet::Train, rng), spec});
+        }
+    for (int k = 0; k < 8; ++k) {
+        ClipSpec spec = random_clip_spec(rng, 120, 1.0);
+        for (auto& seg : spec.segments)
+            seg.params = ActionParams{};
+        out.push_back({make_caption(spec, CaptionSet::Train, rng), spec});
+    }
+    return out;
+}
+
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {
+    if (set == CaptionSet::Train) return validation_eval_prompts();
     std::vector<EvalPrompt> out;
     std::mt19937_64 rng(set == CaptionSet::HeldOut ? 20261129 : 20261130);
     const auto& subjects = glue(set).subjects;

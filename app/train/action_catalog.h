@@ -78,7 +78,11 @@ ActionParams random_params(Action action, std::mt19937_64& rng);
 enum class CaptionSet { Train, HeldOut, HeldOut2 };
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only
 // when they are true of the params.
-std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng);
+// unknown_glue_prob > 0 (training augmentation): with that probability each the subject and a
+// sequence's connective are replaced by 0-2 / 0-3 words outside every vocabulary, which encode as
+// <unk> - what unseen subjects and connectives become at inference.
+std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
+                         double unknown_glue_prob = 0.0);
 
 // A held-out evaluation list (set HeldOut or HeldOut2): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.
@@ -86,7 +90,11 @@ struct EvalPrompt {
     std::string prompt;
     ClipSpec spec;  // the intended content (params are defaults)
 };
+// CaptionSet::Train gives the validation list instead: captions from the TRAINING thesaurus
+// (2 per action + 8 sequences, fixed seed, default params), for choosing inference settings such
+// as the guidance scale without looking at the held-out sets.
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set = CaptionSet::HeldOut);
+std::vector<EvalPrompt> validation_eval_prompts();
 
 // Lower-case words of a caption (letters and digits; everything else separates words).
 std::vector<std::string> caption_words(const std::string& caption);

@@ -23,21 +23,27 @@ int main(int argc, char** argv) {
     tune_host_allocator();
     std::string dir, md_path;
     int seeds = 1, threads = 1;
-    double cfg = 5.0;
+    double cfg = 0;  // 0: the model's recommended_cfg_scale
     int64_t steps = 50;
     std::string prompt;
     bool raw = false;
     int set = 1;
+    int parts = 1;
     bool unknown_only = false;
     CLI::App app{"kinema-eval-tiny: judge kinema-tiny on held-out paraphrases"};
     app.add_option("--model", dir, "kinema-tiny folder")->required();
     app.add_option("--seeds", seeds, "seeds per prompt (0..n-1)");
     app.add_option("--threads", threads, "intra-op threads");
     app.add_option("--markdown", md_path, "write the report here");
-    app.add_option("--cfg", cfg, "guidance scale");
+    app.add_option("--cfg", cfg, "guidance scale (default: the model's recommended one)");
     app.add_option("--steps", steps, "Euler steps");
     app.add_option("--prompt", prompt, "judge this one prompt only and print its features");
-    app.add_option("--set", set, "held-out paraphrase set: 1 or 2")->check(CLI::Range(1, 2));
+    app.add_option("--parts", parts, "with --prompt: judge this many equal windows (a sequence: 2)")
+        ->check(CLI::Range(1, 3));
+    app.add_option("--set", set,
+                   "held-out paraphrase set 1 or 2; 0: validation captions from the training "
+                   "thesaurus (for choosing settings)")
+        ->check(CLI::Range(0, 2));
     app.add_flag("--words-only", unknown_only,
                  "with --prompt: print its vocabulary words and stop");
     app.add_flag("--raw", raw, "judge the raw sampled frames (no smoothing/grounding)");
@@ -48,6 +54,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: %s\n", model.error().describe().c_str());
         return 1;
     }
+    if (cfg <= 0) cfg = model->recommended_cfg_scale;
     auto text = make_tiny_text_conditioner(*model);
     if (prompt == "selftest") {
         // Flow-matching loss of the loaded weights on fresh training batches (as in training).
@@ -86,12 +93,15 @@ int main(int argc, char** argv) {
                      (model->vocab->id(w) == TinyVocab::kUnk ? "<unk:" + w + ">" : w);
         std::printf("words: %s\n", words.c_str());
         if (unknown_only) return 0;
-        auto r = generate_and_judge(*model, *text, prompt, 1, 0, 4.0, steps, cfg, !raw);
+        auto r = generate_and_judge(*model, *text, prompt, parts, 0, 4.0, steps, cfg, !raw);
         if (!r) return 1;
+        std::string judged;
+        for (Action a : r->judged)
+            judged += std::string(judged.empty() ? "" : " + ") + action_name(a);
         const auto& pt = model->checkpoint.pipeline;
         const at::Tensor z = (r->frames - pt.mean) / pt.std.clamp_min(1e-3);
         std::printf("%s -> %s (%.2f s)\n%s\nnormalised latent: mean %.3f std %.3f absmax %.3f\n",
-                    prompt.c_str(), action_name(r->judged[0]), r->sample_s, r->features.c_str(),
+                    prompt.c_str(), judged.c_str(), r->sample_s, r->features.c_str(),
                     z.mean().item<double>(), z.std().item<double>(), z.abs().max().item<double>());
         return 0;
     }
@@ -100,8 +110,9 @@ int main(int argc, char** argv) {
     int single_ok = 0, single_n = 0, seq_ok = 0, seq_n = 0;
     std::vector<double> times;
     md << "| prompt | intended | judged (seed 0.." << seeds - 1 << ") |\n|---|---|---|\n";
-    for (const auto& p :
-         heldout_eval_prompts(set == 1 ? CaptionSet::HeldOut : CaptionSet::HeldOut2)) {
+    for (const auto& p : heldout_eval_prompts(set == 0   ? CaptionSet::Train
+                                              : set == 1 ? CaptionSet::HeldOut
+                                                         : CaptionSet::HeldOut2)) {
         const int parts = static_cast<int>(p.spec.segments.size());
         std::string intended, judged_all;
         for (int k = 0; k < parts; ++k)
@@ -144,7 +155,9 @@ int main(int argc, char** argv) {
     const double worst = times.empty() ? 0 : times.back();
     std::ostringstream head;
     head.precision(3);
-    head << "held-out set " << set << ": single actions: " << single_ok << "/" << single_n << " ("
+    head << (set == 0 ? "validation set (training thesaurus)"
+                      : "held-out set " + std::to_string(set))
+         << ": single actions: " << single_ok << "/" << single_n << " ("
          << 100.0 * single_ok / std::max(1, single_n)
          << " %), sequences (both parts right): " << seq_ok << "/" << seq_n << ", overall "
          << 100.0 * (single_ok + seq_ok) / std::max(1, single_n + seq_n) << " %\n"

@@ -45,7 +45,7 @@ TinyVocab build_training_vocab(uint64_t seed, int64_t captions) {
 
 TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames,
                       double sequence_prob, double word_dropout, const MotionStats& stats,
-                      const TinyVocab& vocab, int64_t max_tokens) {
+                      const TinyVocab& vocab, int64_t max_tokens, double unknown_glue_prob) {
     std::mt19937_64 rng(seed * 1000003 + static_cast<uint64_t>(step) * 7 + 1);
     std::uniform_real_distribution<double> u(0, 1);
     TrainBatch b;
@@ -60,7 +60,7 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
             b.labels[i][static_cast<int64_t>(k)] = static_cast<int64_t>(spec.segments[k].action);
         const at::Tensor f = encode_frames(synthesize(spec, rng()));
         clips.push_back(at::where(constant, at::zeros_like(f), (f - stats.mean) / safe_std));
-        b.captions.push_back(make_caption(spec, CaptionSet::Train, rng));
+        b.captions.push_back(make_caption(spec, CaptionSet::Train, rng, unknown_glue_prob));
         auto t = vocab.encode(b.captions.back(), static_cast<size_t>(max_tokens));
         for (auto& id : t)
             if (u(rng) < word_dropout) id = TinyVocab::kUnk;

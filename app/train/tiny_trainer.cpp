@@ -123,8 +123,9 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         // number of dims it denoises - a narrower output layer cannot remove the noise of the
         // others) is spent on the 135 rotation/translation dims only.
         stats.std.slice(0, 135, 201).zero_();
-        const at::Tensor loss_mask = (stats.std >= 1e-3).to(at::kFloat);
-        const double loss_dims = loss_mask.sum().item<double>();
+        at::Tensor loss_mask = (stats.std >= 1e-3).to(at::kFloat);
+        loss_mask.slice(0, 0, 9) *= o.root_loss_weight;
+        const double loss_dims = loss_mask.sum().item<double>();  // the weighted mean's divisor
         std::printf("vocab %zu words; stats over 1500 clips (%.1f s)\n", vocab.size(), elapsed_s());
 
         const MmditConfig cfg = dit_config(o);
@@ -207,8 +208,9 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                 static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
             const auto t_data = std::chrono::steady_clock::now();
-            const TrainBatch b = make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob,
-                                            o.word_dropout, stats, vocab, tc.max_tokens);
+            const TrainBatch b =
+                make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats,
+                           vocab, tc.max_tokens, o.unknown_glue_prob);
             data_s +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);
@@ -306,6 +308,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             {"known_actions", all_action_names()},
             {"data_version", kDataVersion},
             {"default_duration_s", static_cast<double>(o.frames) / 30.0},
+            {"recommended_cfg_scale", o.recommended_cfg_scale},
             {"notice", "kinema-tiny knows only its listed actions and two-part sequences of them"}};
         KINEMA_TRY_STATUS(write_text(o.out / kKinemaTinyMarker, marker.dump(2) + "\n"));
         nlohmann::json curve = nlohmann::json::array();
@@ -322,6 +325,8 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                                {"cond_dropout", o.cond_dropout},
                                {"word_dropout", o.word_dropout},
                                {"action_loss_weight", o.action_loss_weight},
+                               {"root_loss_weight", o.root_loss_weight},
+                               {"unknown_glue_prob", o.unknown_glue_prob},
                                {"sequence_prob", o.sequence_prob},
                                {"threads", o.threads},
                                {"wall_s", report.wall_s},

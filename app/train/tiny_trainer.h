@@ -34,6 +34,16 @@ struct TrainOptions {
     // the clip's actions (cross-entropy; the head is not exported). Without it the jointly trained
     // encoder stays nearly uninformative and the DiT learns an unconditional prior.
     double action_loss_weight = 0.5;
+    // Loss weight of the 9 root dims (translation 0:3, root rot6d 3:9) relative to the 126 body
+    // rotation dims: the root trajectory (speed, direction, heading) is 9 of the 135 denoised dims
+    // but decides most of what the clip is (walk vs jog, turns, side steps). 1 = plain MSE.
+    double root_loss_weight = 1.0;
+    // Probability that a caption's subject / connective is replaced by unknown words (<unk>), so
+    // the encoder learns that two action phrases make a sequence whatever joins them.
+    double unknown_glue_prob = 0.0;
+    // Written to kinema-model.json as the model's default guidance (the app and the CLI use it
+    // unless the user sets one). Chosen with `kinema-eval-tiny --set 0` (validation captions).
+    double recommended_cfg_scale = 5.0;
     int threads = 1;            // 2 OpenMP threads on a shared 2-core machine ran 10x slower
     double time_limit_min = 0;  // > 0: stop (and save) once exceeded; the cosine lr then ends there
     int64_t log_every = 25;

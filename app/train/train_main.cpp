@@ -20,6 +20,15 @@ int main(int argc, char** argv) {
     app.add_option("--lr", o.lr, "peak learning rate");
     app.add_option("--action-loss-weight", o.action_loss_weight,
                    "weight of the text encoder's auxiliary action classification loss");
+    app.add_option("--root-loss-weight", o.root_loss_weight,
+                   "loss weight of the 9 root dims (translation, root rotation); 1 = plain MSE")
+        ->check(CLI::Range(0.1, 50.0));
+    app.add_option("--unknown-glue-prob", o.unknown_glue_prob,
+                   "probability that a caption's subject / connective becomes unknown words")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--recommended-cfg", o.recommended_cfg_scale,
+                   "the model's default guidance scale, written to kinema-model.json")
+        ->check(CLI::Range(1.0, 15.0));
     app.add_option("--sequence-prob", o.sequence_prob,
                    "share of training clips that are two-part sequences")
         ->check(CLI::Range(0.0, 1.0));

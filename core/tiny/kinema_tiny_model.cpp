@@ -38,6 +38,7 @@ Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptio
         word_form = te.value("word_form", word_form);
         out.known_actions = j.value("known_actions", std::vector<std::string>{});
         out.data_version = j.value("data_version", "");
+        out.recommended_cfg_scale = j.value("recommended_cfg_scale", 5.0);
     } catch (const std::exception& e) {
         return make_error(ErrorKind::BadModelFile, marker.string() + ": " + e.what());
     }

@@ -129,6 +129,24 @@ private Q_SLOTS:
         QVERIFY(c.library()->indexOf(QStringLiteral("debug-random")) >= 0);
     }
 
+    // A saved model that is not there any more (or none): the controller falls back to the first
+    // available model and starts from that model's own recommended guidance.
+    void fallbackModelStartsFromItsRecommendedGuidance() {
+        {
+            GenerationSettings s;
+            s.setProperty("modelId", QStringLiteral("no-such-model"));
+            s.setProperty("cfgScale", 9.0);  // saved on change
+        }
+        GenerationController c;
+        if (!wait_engine(c)) QSKIP("engine unavailable");
+        const QString id = c.settings()->property("modelId").toString();
+        QCOMPARE(id, c.library()->firstAvailable());
+        QCOMPARE(c.settings()->property("cfgScale").toDouble(), c.library()->recommendedCfg(id));
+        QCOMPARE(c.library()->recommendedCfg(QStringLiteral("debug-random")), 5.0);
+        if (id == QLatin1String("kinema-tiny"))  // the embedded model's own value, not HY-Motion's
+            QVERIFY(c.library()->recommendedCfg(id) < 5.0);
+    }
+
     void progressIsMonotonicWithOnePreviewPerStep() {
         GenerationController c;
         if (!wait_engine(c)) QSKIP("engine unavailable");

@@ -107,6 +107,28 @@ private Q_SLOTS:
         QCOMPARE(doc["dit_evaluations"].toInt(), 4);
     }
 
+    // Without --cfg a model runs at its own recommended guidance (kinema-tiny: its
+    // kinema-model.json; debug-random: HY-Motion's 5); --cfg overrides it.
+    void generateUsesTheModelsRecommendedGuidance() {
+        QFile marker(QStringLiteral(KINEMA_SOURCE_DIR) +
+                     "/resources/models/kinema-tiny/kinema-model.json");
+        QVERIFY(marker.open(QIODevice::ReadOnly));
+        const double recommended =
+            QJsonDocument::fromJson(marker.readAll()).object()["recommended_cfg_scale"].toDouble();
+        QVERIFY(recommended >= 1.0);
+        const QStringList base{"generate", "--prompt", "a person waves", "--duration", "1",
+                               "--steps",  "2",        "--json",         "-q"};
+        auto r = run_cli(base + QStringList{"--model", "kinema-tiny"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["cfg"].toDouble(), recommended);
+        r = run_cli(base + QStringList{"--model", "kinema-tiny", "--cfg", "4.5"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["cfg"].toDouble(), 4.5);
+        r = run_cli(base + QStringList{"--model", "debug-random"});
+        QVERIFY2(r.exit_code == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["cfg"].toDouble(), 5.0);
+    }
+
     // Quality Mode is the exact path: zero deviation, same evaluations; TeaCache runs fewer.
     void benchQualityMeasuresAgainstTheExactPath() {
         QFile prompts(path("prompts.txt"));

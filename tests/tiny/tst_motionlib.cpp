@@ -3,15 +3,19 @@
 #include <ATen/ATen.h>
 
 #include <QtTest/QtTest>
+#include <cstring>
 #include <map>
+#include <random>
 
 #include "app/train/action_catalog.h"
 #include "app/train/caption_table.h"
 #include "app/train/frame_codec.h"
 #include "app/train/motion_judge.h"
 #include "app/train/motion_synth.h"
+#include "app/train/tiny_dataset.h"
 
 using namespace kinema::train;
+using kinema::TinyVocab;
 
 class TstMotionlib : public QObject {
     Q_OBJECT
@@ -20,6 +24,7 @@ private Q_SLOTS:
     void judgeRecognisesSequences();
     void encodeRoundTripsWorldJoints();
     void heldOutCaptionsAreNeverTrainedOn();
+    void unknownGlueAugmentation();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -92,6 +97,45 @@ void TstMotionlib::encodeRoundTripsWorldJoints() {
     const at::Tensor decoded = world_joints_from_frames(frames);
     const double err = (decoded - world_joints_tensor(clip)).abs().max().item<double>();
     QVERIFY2(err < 1e-4, qPrintable(QString::number(err)));
+}
+
+void TstMotionlib::unknownGlueAugmentation() {
+    // Off (0): draws nothing extra, so captions, the vocabulary and the eval sets are unchanged.
+    // On (1): the subject and the connective of every caption are replaced by 0-2 / 0-3 words that
+    // no vocabulary has (they encode as <unk>, like the held-out sets' unseen glue words), and the
+    // action phrases stay.
+    std::mt19937_64 spec_rng(5);
+    const TinyVocab vocab = build_training_vocab(1, 40000);
+    QCOMPARE(vocab.id("qxz"), TinyVocab::kUnk);
+    const auto& train = train_glue();
+    int with_unknown = 0, without_glue = 0;
+    for (int i = 0; i < 300; ++i) {
+        const ClipSpec spec = random_clip_spec(spec_rng, 120, 1.0);
+        std::mt19937_64 a(i), b(i), c(i);
+        QCOMPARE(make_caption(spec, CaptionSet::Train, a, 0.0),
+                 make_caption(spec, CaptionSet::Train, b));
+        QCOMPARE(a(), b());
+        const std::string caption = make_caption(spec, CaptionSet::Train, c, 1.0);
+        for (const char* conn : train.connectives)
+            QVERIFY2(caption.find(conn) == std::string::npos, caption.c_str());
+        for (const char* subject : train.subjects)
+            if (std::string(subject).size() > 0)
+                QVERIFY2(
+                    caption.compare(0, std::strlen(subject) + 1, std::string(subject) + " ") != 0,
+                    caption.c_str());
+        for (const auto& w : TinyVocab::entries(caption, TinyVocab::WordForm::Stem))
+            QVERIFY2(w == "qxz" || vocab.id(w) != TinyVocab::kUnk, (w + " in " + caption).c_str());
+        with_unknown += caption.find("qxz") != std::string::npos;
+        without_glue += caption.find("qxz") == std::string::npos;
+    }
+    QVERIFY(with_unknown > 150);
+    QVERIFY(without_glue > 5);
+    // The validation list (for choosing settings) uses training phrases: 2 per action + 8 pairs.
+    const auto val = validation_eval_prompts();
+    QCOMPARE(static_cast<int>(val.size()), 2 * kActionCount + 8);
+    for (const auto& p : val)
+        for (const auto& w : TinyVocab::entries(p.prompt, TinyVocab::WordForm::Stem))
+            QVERIFY2(vocab.id(w) != TinyVocab::kUnk, (w + " in " + p.prompt).c_str());
 }
 
 QTEST_GUILESS_MAIN(TstMotionlib)
