@@ -131,8 +131,8 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
 
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
                          double unknown_glue_prob) {
-    // 0-max_words copies of a word outside every vocabulary (it encodes as <unk>), or "" when the
-    // augmentation is off; draws nothing from rng when unknown_glue_prob is 0.
+    // With probability unknown_glue_prob: 0-max_words copies of a word outside every vocabulary
+    // (it encodes as <unk>); otherwise nullopt (keep the glue). Draws nothing from rng at 0.
     auto unknown_words = [&](int max_words) -> std::optional<std::string> {
         if (unknown_glue_prob <= 0 || uniform(rng, 0, 1) >= unknown_glue_prob) return {};
         std::string w;
@@ -173,7 +173,6 @@ std::vector<EvalPrompt> validation_eval_prompts() {
 }
 
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {
-    if (set == CaptionSet::Train) return validation_eval_prompts();
     std::vector<EvalPrompt> out;
     std::mt19937_64 rng(set == CaptionSet::HeldOut ? 20261129 : 20261130);
     const auto& subjects = glue(set).subjects;

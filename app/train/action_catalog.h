@@ -90,10 +90,10 @@ struct EvalPrompt {
     std::string prompt;
     ClipSpec spec;  // the intended content (params are defaults)
 };
-// CaptionSet::Train gives the validation list instead: captions from the TRAINING thesaurus
-// (2 per action + 8 sequences, fixed seed, default params), for choosing inference settings such
-// as the guidance scale without looking at the held-out sets.
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set = CaptionSet::HeldOut);
+// The validation list: captions from the TRAINING thesaurus (2 per action + 8 sequences, fixed
+// seed, default params), for choosing inference settings such as the guidance scale without
+// looking at the held-out sets.
 std::vector<EvalPrompt> validation_eval_prompts();
 
 // Lower-case words of a caption (letters and digits; everything else separates words).

@@ -39,6 +39,10 @@ Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptio
         out.known_actions = j.value("known_actions", std::vector<std::string>{});
         out.data_version = j.value("data_version", "");
         out.recommended_cfg_scale = j.value("recommended_cfg_scale", 5.0);
+        if (out.recommended_cfg_scale < 1.0 || out.recommended_cfg_scale > 15.0)
+            return make_error(ErrorKind::BadModelFile,
+                              marker.string() + ": recommended_cfg_scale " +
+                                  std::to_string(out.recommended_cfg_scale) + " is outside 1-15");
     } catch (const std::exception& e) {
         return make_error(ErrorKind::BadModelFile, marker.string() + ": " + e.what());
     }

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include "app/train/action_catalog.h"
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void promptsAreJudgedCorrectly_data();
     void promptsAreJudgedCorrectly();
     void modelUsesItsText();
+    void outOfRangeGuidanceIsABadModelFile();
 
 private:
     std::filesystem::path dir_ =
@@ -104,6 +106,32 @@ void TstKinemaTinyGolden::modelUsesItsText() {
     }
     QVERIFY2(loss[1] > 2.0 * loss[0],
              qPrintable(QString("own captions %1, other captions %2").arg(loss[0]).arg(loss[1])));
+}
+
+// A folder whose kinema-model.json names a guidance outside 1-15 does not load (typed error).
+void TstKinemaTinyGolden::outOfRangeGuidanceIsABadModelFile() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const std::filesystem::path copy = tmp.path().toStdString();
+    std::filesystem::copy(dir_, copy,
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
+    QFile marker(QString::fromStdString((copy / kKinemaTinyMarker).string()));
+    QVERIFY(marker.open(QIODevice::ReadOnly));
+    QByteArray text = marker.readAll();
+    marker.close();
+    QVERIFY(text.contains("\"recommended_cfg_scale\""));
+    // "recommended_cfg_scale": 3.0 -> 993.0
+    text.replace(QByteArray("\"recommended_cfg_scale\": "),
+                 QByteArray("\"recommended_cfg_scale\": 99"));
+    QVERIFY(marker.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    marker.write(text);
+    marker.close();
+    auto m = load_kinema_tiny(copy);
+    QVERIFY(!m.ok());
+    QCOMPARE(m.error().kind, ErrorKind::BadModelFile);
+    QVERIFY2(m.error().message.find("recommended_cfg_scale") != std::string::npos,
+             m.error().message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TstKinemaTinyGolden)
