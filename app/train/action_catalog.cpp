@@ -130,7 +130,7 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
 }
 
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob) {
+                         double unknown_glue_prob, std::vector<int>* word_parts) {
     // With probability unknown_glue_prob: 0-max_words copies of a word outside every vocabulary
     // (it encodes as <unk>); otherwise nullopt (keep the glue). Draws nothing from rng at 0.
     auto unknown_words = [&](int max_words) -> std::optional<std::string> {
@@ -140,16 +140,26 @@ std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& 
             w += " qxz";
         return w + " ";
     };
+    if (word_parts) word_parts->clear();
+    // Every piece ends at a word boundary (subjects, connectives and phrases are whole words
+    // joined by spaces or punctuation), so the caption's words are the pieces' words in order.
+    auto tag = [&](const std::string& piece, int part) {
+        if (word_parts) word_parts->insert(word_parts->end(), caption_words(piece).size(), part);
+    };
     std::string subject = pick(glue(set).subjects, rng);
     if (auto u = unknown_words(2)) subject = *u;
     std::string out = subject.empty() ? "" : subject + " ";
+    tag(out, 0);
     for (size_t i = 0; i < spec.segments.size(); ++i) {
         if (i > 0) {
             const std::string connective = pick(glue(set).connectives, rng);
             const auto u = unknown_words(3);
             out += u ? *u : connective;
+            tag(u ? *u : connective, 0);
         }
-        out += phrase_for(spec.segments[i], set, rng);
+        const std::string phrase = phrase_for(spec.segments[i], set, rng);
+        out += phrase;
+        tag(phrase, static_cast<int>(i) + 1);
     }
     return out;
 }

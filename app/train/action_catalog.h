@@ -81,8 +81,10 @@ enum class CaptionSet { Train, HeldOut, HeldOut2 };
 // unknown_glue_prob > 0 (training augmentation): with that probability each the subject and a
 // sequence's connective are replaced by 0-2 / 0-3 words outside every vocabulary, which encode as
 // <unk> - what unseen subjects and connectives become at inference.
+// word_parts (optional): receives one entry per caption word (caption_words order): 0 for the
+// subject and connective words, k for the words of the k-th segment's phrase (1-based).
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob = 0.0);
+                         double unknown_glue_prob = 0.0, std::vector<int>* word_parts = nullptr);
 
 // A held-out evaluation list (set HeldOut or HeldOut2): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.

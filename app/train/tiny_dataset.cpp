@@ -50,7 +50,7 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
     std::uniform_real_distribution<double> u(0, 1);
     TrainBatch b;
     std::vector<at::Tensor> clips;
-    std::vector<std::vector<int64_t>> ids;
+    std::vector<std::vector<int64_t>> ids, token_labels;
     b.labels = at::full({batch, 2}, static_cast<int64_t>(kActionCount), at::kLong);
     const at::Tensor constant = stats.std < 1e-3;
     const at::Tensor safe_std = at::where(constant, at::ones_like(stats.std), stats.std);
@@ -60,8 +60,17 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
             b.labels[i][static_cast<int64_t>(k)] = static_cast<int64_t>(spec.segments[k].action);
         const at::Tensor f = encode_frames(synthesize(spec, rng()));
         clips.push_back(at::where(constant, at::zeros_like(f), (f - stats.mean) / safe_std));
-        b.captions.push_back(make_caption(spec, CaptionSet::Train, rng, unknown_glue_prob));
+        std::vector<int> parts;
+        b.captions.push_back(make_caption(spec, CaptionSet::Train, rng, unknown_glue_prob, &parts));
         auto t = vocab.encode(b.captions.back(), static_cast<size_t>(max_tokens));
+        std::vector<int64_t> tl(t.size(), -100);
+        if (parts.size() >= t.size())  // encode keeps the first max_tokens words
+            for (size_t k = 0; k < t.size(); ++k)
+                tl[k] = parts[k] == 0
+                            ? kActionCount
+                            : static_cast<int64_t>(
+                                  spec.segments[static_cast<size_t>(parts[k] - 1)].action);
+        token_labels.push_back(std::move(tl));
         for (auto& id : t)
             if (u(rng) < word_dropout) id = TinyVocab::kUnk;
         ids.push_back(std::move(t));
@@ -71,10 +80,12 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
         longest = std::max(longest, t.size());
     b.ids = at::zeros({batch, static_cast<int64_t>(longest)}, at::kLong);
     b.text_valid = at::zeros({batch, static_cast<int64_t>(longest)}, at::kBool);
+    b.token_labels = at::full({batch, static_cast<int64_t>(longest)}, -100, at::kLong);
     for (int64_t i = 0; i < batch; ++i)
         for (size_t k = 0; k < ids[static_cast<size_t>(i)].size(); ++k) {
             b.ids[i][static_cast<int64_t>(k)] = ids[static_cast<size_t>(i)][k];
             b.text_valid[i][static_cast<int64_t>(k)] = true;
+            b.token_labels[i][static_cast<int64_t>(k)] = token_labels[static_cast<size_t>(i)][k];
         }
     b.x1 = at::stack(clips, 0);
     return b;

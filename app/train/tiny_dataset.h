@@ -32,6 +32,10 @@ struct TrainBatch {
     // (B, 2) int64: the action of each part; part 2 of a single-action clip is kActionCount.
     // Targets of the text encoder's auxiliary action classifier (training only).
     at::Tensor labels;
+    // (B, L) int64: per token, the action of the sequence part its word belongs to, kActionCount
+    // for subject / connective words, -100 (ignored) for padding. Targets of the per-token
+    // auxiliary classifier on ctxt (training only).
+    at::Tensor token_labels;
     std::vector<std::string> captions;
 };
 

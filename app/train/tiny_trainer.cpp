@@ -161,9 +161,19 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         at::Tensor cls_w = at::randn({2 * n_classes, o.text_width}, gen) *
                            (1.0 / std::sqrt(static_cast<double>(o.text_width)));
         at::Tensor cls_b = at::zeros({2 * n_classes});
+        // Per-token classifier on ctxt: actions + "no action" (subject / connective words).
+        // (Drawn only when used, so runs without it keep their random stream.)
+        at::Tensor tok_w, tok_b;
         const size_t n_exported = named.size();
         named.emplace_back("aux.action_classifier.weight", &cls_w);
         named.emplace_back("aux.action_classifier.bias", &cls_b);
+        if (o.token_action_loss_weight > 0) {
+            tok_w = at::randn({n_classes, o.text_width}, gen) *
+                    (1.0 / std::sqrt(static_cast<double>(o.text_width)));
+            tok_b = at::zeros({n_classes});
+            named.emplace_back("aux.token_classifier.weight", &tok_w);
+            named.emplace_back("aux.token_classifier.bias", &tok_b);
+        }
         std::vector<at::Tensor> params;
         int64_t n_params = 0;
         for (auto& [name, slot] : named) {
@@ -182,7 +192,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             params,
             torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay).betas({0.9, 0.99}));
         TrainReport report;
-        double window = 0, data_s = 0, action_window = 0;
+        double window = 0, data_s = 0, action_window = 0, token_window = 0;
         int64_t window_n = 0;
         const int64_t warmup = std::min<int64_t>(100, o.steps / 10 + 1);
         double warmup_s = 0;  // wall time at the end of the warm-up
@@ -238,7 +248,15 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const at::Tensor logits =
                 at::linear(text.vtxt.squeeze(1), cls_w, cls_b).view({bs * 2, n_classes});
             const at::Tensor action_loss = at::cross_entropy_loss(logits, b.labels.view({bs * 2}));
-            const at::Tensor loss = flow_loss + o.action_loss_weight * action_loss;
+            at::Tensor loss = flow_loss + o.action_loss_weight * action_loss;
+            if (o.token_action_loss_weight > 0) {
+                const at::Tensor token_logits =
+                    at::linear(text.ctxt, tok_w, tok_b).view({bs * lt, n_classes});
+                const at::Tensor token_loss = at::cross_entropy_loss(
+                    token_logits, b.token_labels.view({bs * lt}), {}, at::Reduction::Mean, -100);
+                token_window += token_loss.item<double>();
+                loss = loss + o.token_action_loss_weight * token_loss;
+            }
             opt.zero_grad();
             loss.backward();
             torch::nn::utils::clip_grad_norm_(params, 1.0);
@@ -258,15 +276,17 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             if ((step + 1) % o.log_every == 0 || step + 1 == o.steps) {
                 report.loss_curve.emplace_back(step + 1, window / static_cast<double>(window_n));
                 std::printf(
-                    "step %lld loss %.4f action-ce %.3f lr %.2e %.1f s (%.2f steps/s, data %.0f "
-                    "%%)\n",
+                    "step %lld loss %.4f action-ce %.3f token-ce %.3f lr %.2e %.1f s (%.2f "
+                    "steps/s, data %.0f %%)\n",
                     static_cast<long long>(step + 1), window / static_cast<double>(window_n),
-                    action_window / static_cast<double>(window_n), lr, elapsed_s(),
+                    action_window / static_cast<double>(window_n),
+                    token_window / static_cast<double>(window_n), lr, elapsed_s(),
                     static_cast<double>(step + 1) / elapsed_s(), 100.0 * data_s / elapsed_s());
                 std::fflush(stdout);
                 report.final_loss = window / static_cast<double>(window_n);
                 window = 0;
                 action_window = 0;
+                token_window = 0;
                 window_n = 0;
             }
         }
@@ -325,6 +345,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                                {"cond_dropout", o.cond_dropout},
                                {"word_dropout", o.word_dropout},
                                {"action_loss_weight", o.action_loss_weight},
+                               {"token_action_loss_weight", o.token_action_loss_weight},
                                {"root_loss_weight", o.root_loss_weight},
                                {"unknown_glue_prob", o.unknown_glue_prob},
                                {"sequence_prob", o.sequence_prob},

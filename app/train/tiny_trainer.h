@@ -34,6 +34,11 @@ struct TrainOptions {
     // the clip's actions (cross-entropy; the head is not exported). Without it the jointly trained
     // encoder stays nearly uninformative and the DiT learns an unconditional prior.
     double action_loss_weight = 0.5;
+    // Weight of a second auxiliary loss on the token features (ctxt): a linear classifier on each
+    // token predicts the action of the sequence part its word belongs to ("none" for subject and
+    // connective words). It makes every token say which action it is about, so the DiT's motion
+    // frames can attend to the part that is theirs (two-part sequences). 0 = off.
+    double token_action_loss_weight = 0.0;
     // Loss weight of the 9 root dims (translation 0:3, root rot6d 3:9) relative to the 126 body
     // rotation dims: the root trajectory (speed, direction, heading) is 9 of the 135 denoised dims
     // but decides most of what the clip is (walk vs jog, turns, side steps). 1 = plain MSE.

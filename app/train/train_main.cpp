@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
     app.add_option("--lr", o.lr, "peak learning rate");
     app.add_option("--action-loss-weight", o.action_loss_weight,
                    "weight of the text encoder's auxiliary action classification loss");
+    app.add_option("--token-action-loss-weight", o.token_action_loss_weight,
+                   "weight of the per-token action classification loss on ctxt (0: off)")
+        ->check(CLI::Range(0.0, 10.0));
     app.add_option("--root-loss-weight", o.root_loss_weight,
                    "loss weight of the 9 root dims (translation, root rotation); 1 = plain MSE")
         ->check(CLI::Range(0.1, 50.0));

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <QtTest/QtTest>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <random>
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void encodeRoundTripsWorldJoints();
     void heldOutCaptionsAreNeverTrainedOn();
     void unknownGlueAugmentation();
+    void tokenLabelsFollowTheCaptionsParts();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -178,4 +180,49 @@ void TstMotionlib::heldOutCaptionsAreNeverTrainedOn() {
     }
     QVERIFY(heldout_eval_prompts(CaptionSet::HeldOut)[0].prompt !=
             heldout_eval_prompts(CaptionSet::HeldOut2)[0].prompt);
+}
+
+void TstMotionlib::tokenLabelsFollowTheCaptionsParts() {
+    // make_caption's word_parts tags every word: 0 for subject / connective words, k for the k-th
+    // phrase - in every caption set, with and without the unknown-glue augmentation, and asking
+    // for them draws nothing extra (the caption is the same).
+    std::mt19937_64 spec_rng(11);
+    for (const auto set : {CaptionSet::Train, CaptionSet::HeldOut, CaptionSet::HeldOut2})
+        for (int i = 0; i < 400; ++i) {
+            const ClipSpec spec = random_clip_spec(spec_rng, 120, 0.6);
+            const double glue = (i % 2) ? 0.5 : 0.0;
+            std::mt19937_64 a(i), b(i);
+            std::vector<int> parts;
+            const std::string caption = make_caption(spec, set, a, glue, &parts);
+            QCOMPARE(caption, make_caption(spec, set, b, glue));
+            const auto words = caption_words(caption);
+            QCOMPARE(parts.size(), words.size());
+            for (size_t k = 1; k < parts.size(); ++k)
+                QVERIFY2(parts[k] == 0 || parts[k] >= parts[k - 1] || parts[k - 1] == 0,
+                         caption.c_str());
+            for (size_t k = 0; k < parts.size(); ++k)
+                if (words[k] == "qxz") QCOMPARE(parts[k], 0);
+            for (size_t seg = 1; seg <= spec.segments.size(); ++seg)
+                QVERIFY2(std::count(parts.begin(), parts.end(), static_cast<int>(seg)) > 0,
+                         caption.c_str());
+        }
+    // make_batch turns them into per-token targets: the part's action, kActionCount for glue,
+    // -100 on padding.
+    const TinyVocab vocab = build_training_vocab(1, 2000);
+    const MotionStats stats{at::zeros({kFrameDim}), at::ones({kFrameDim})};
+    const TrainBatch b = make_batch(3, 0, 12, 120, 0.5, 0.0, stats, vocab, 32, 0.3);
+    QCOMPARE(b.token_labels.sizes(), b.ids.sizes());
+    QVERIFY((b.token_labels.eq(-100) == b.text_valid.logical_not()).all().item<bool>());
+    const auto valid = b.token_labels.masked_select(b.text_valid);
+    QVERIFY(valid.ge(0).all().item<bool>() && valid.le(kActionCount).all().item<bool>());
+    for (int64_t i = 0; i < 12; ++i) {
+        // Every clip's own actions, and only those, label its tokens.
+        const auto row = b.token_labels[i].masked_select(b.text_valid[i]);
+        for (int64_t k = 0; k < row.size(0); ++k) {
+            const int64_t l = row[k].item<int64_t>();
+            QVERIFY(l == kActionCount || l == b.labels[i][0].item<int64_t>() ||
+                    l == b.labels[i][1].item<int64_t>());
+        }
+        QVERIFY(row.eq(b.labels[i][0]).any().item<bool>());
+    }
 }
