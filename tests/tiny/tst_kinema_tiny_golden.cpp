@@ -61,6 +61,9 @@ void TstKinemaTinyGolden::promptsAreJudgedCorrectly_data() {
     QTest::newRow("squat") << "a person squats" << QStringList{"squat"};
     QTest::newRow("idle") << "a person stands still" << QStringList{"idle"};
     QTest::newRow("sit down") << "a person sits down" << QStringList{"sit_down"};
+    // A two-part sequence, each half judged on its own (the per-token action loss taught this).
+    QTest::newRow("walk then wave") << "a person walks forward, then waves with the right hand"
+                                    << QStringList{"walk_forward", "wave_right"};
 }
 
 void TstKinemaTinyGolden::promptsAreJudgedCorrectly() {
@@ -121,7 +124,7 @@ void TstKinemaTinyGolden::outOfRangeGuidanceIsABadModelFile() {
     QByteArray text = marker.readAll();
     marker.close();
     QVERIFY(text.contains("\"recommended_cfg_scale\""));
-    // "recommended_cfg_scale": 3.0 -> 993.0
+    // "recommended_cfg_scale": 2.0 -> 992.0
     text.replace(QByteArray("\"recommended_cfg_scale\": "),
                  QByteArray("\"recommended_cfg_scale\": 99"));
     QVERIFY(marker.open(QIODevice::WriteOnly | QIODevice::Truncate));
