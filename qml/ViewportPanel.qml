@@ -24,15 +24,61 @@ Rectangle {
     property real yaw: 20
     property real pitch: -14
     property real distance: 520
-    property vector3d target: Qt.vector3d(0, 85, 0)
+    // The camera looks at `target` = (the followed figure's root, or the framed centre) + the
+    // user's pan. Units: cm, Y-up.
+    property vector3d panOffset: Qt.vector3d(0, 0, 0)
+    property vector3d framedCenter: Qt.vector3d(0, 85, 0)
+    readonly property int figureCount: Math.max(1, controller.clipCount)
+    readonly property int followed: Math.max(0, Math.min(controller.selectedClip, controller.clipCount - 1))
+    function figureX(index) { return (index - (figureCount - 1) / 2) * spacingCm }
+    readonly property bool following: viewSettings.follow && controller.clipCount > 0
+    readonly property vector3d followPoint: {
+        // Re-evaluated on every clock tick and whenever the clips change.
+        var t = root.clock.timeS + 0 * controller.previewStep + 0 * controller.clipCount
+        var r = controller.rootOnGroundCm(followed, t)
+        return Qt.vector3d(r.x + figureX(followed), 85, r.z)
+    }
+    readonly property vector3d target: (following ? followPoint : framedCenter).plus(panOffset)
 
+    // Fits the figures' whole ground paths (side by side) into the view; without a clip, the
+    // default framing around the origin.
+    function frameAll() {
+        var n = controller.clipCount
+        var minX = 1e9, maxX = -1e9, minZ = 1e9, maxZ = -1e9
+        for (var i = 0; i < n; ++i) {
+            var b = controller.rootPathBoundsCm(i)
+            if (b.minX === undefined) continue
+            minX = Math.min(minX, b.minX + figureX(i)); maxX = Math.max(maxX, b.maxX + figureX(i))
+            minZ = Math.min(minZ, b.minZ); maxZ = Math.max(maxZ, b.maxZ)
+        }
+        var base = 380 + 90 * Math.max(0, n - 1)
+        if (minX > maxX) {
+            framedCenter = Qt.vector3d(0, 85, 0)
+            distance = base
+            return
+        }
+        framedCenter = Qt.vector3d((minX + maxX) / 2, 85, (minZ + maxZ) / 2)
+        // Half the path's extent plus an arm span must fit in the horizontal half angle
+        // (vertical field of view 40 degrees).
+        var extent = Math.sqrt((maxX - minX) * (maxX - minX) + (maxZ - minZ) * (maxZ - minZ))
+        var aspect = Math.max(0.3, view.width / Math.max(1, view.height))
+        distance = following ? base : Math.max(base, 1.1 * (extent / 2 + 80) / (0.36397 * aspect))
+    }
     function resetCamera() {
         yaw = 20; pitch = -14
-        distance = 380 + 90 * Math.max(0, controller.clipCount - 1)
-        target = Qt.vector3d(0, 85, 0)
+        panOffset = Qt.vector3d(0, 0, 0)
+        frameAll()
     }
     property int shownCount: controller.clipCount
     onShownCountChanged: resetCamera()
+    Connections {
+        target: root.controller
+        function onGenerationFinished(ok) { if (ok) root.frameAll() }
+    }
+    Connections {
+        target: viewSettings
+        function onChanged() { root.frameAll() }
+    }
 
     View3D {
         id: view
@@ -124,12 +170,12 @@ Rectangle {
         acceptedButtons: Qt.RightButton | Qt.MiddleButton
         target: null
         property vector3d startTarget
-        onActiveChanged: if (active) startTarget = root.target
+        onActiveChanged: if (active) startTarget = root.panOffset
         onTranslationChanged: {
             var k = root.distance / 700
             var right = camera.sceneRight
             var up = camera.sceneUp
-            root.target = startTarget.minus(right.times(translation.x * k)).plus(up.times(translation.y * k))
+            root.panOffset = startTarget.minus(right.times(translation.x * k)).plus(up.times(translation.y * k))
         }
     }
     WheelHandler {
@@ -214,12 +260,21 @@ Rectangle {
             ToolTip.delay: 500
             ToolTip.text: qsTr("Show the root's trajectory on the ground")
         }
+        CheckBox {
+            objectName: "followBox"
+            text: qsTr("Follow")
+            checked: viewSettings.follow
+            onToggled: viewSettings.follow = checked
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Keep the camera on the selected figure as it travels (off: frame the whole path)")
+        }
         Button {
             text: qsTr("Reset view")
             onClicked: root.resetCamera()
             ToolTip.visible: hovered
             ToolTip.delay: 500
-            ToolTip.text: qsTr("Frame all figures again (or double-click the viewport)")
+            ToolTip.text: qsTr("Frame the figures and their paths again (or double-click the viewport)")
         }
     }
     Text {

@@ -5,6 +5,8 @@
 #include "app/gui/plan_estimate.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace {
 constexpr int kHeartbeatMs = 10;
@@ -219,6 +221,33 @@ double GenerationController::clipDurationS() const {
     for (const auto& c : *clips_)
         d = std::max(d, c.duration_s());
     return d;
+}
+
+QVariantMap GenerationController::rootPathBoundsCm(int index) const {
+    if (!clips_ || index < 0 || index >= int(clips_->size())) return {};
+    const DisplayClip& clip = (*clips_)[size_t(index)];
+    if (clip.frames <= 0) return {};
+    float min_x = std::numeric_limits<float>::max(), max_x = -min_x, min_z = min_x, max_z = -min_x;
+    for (int f = 0; f < clip.frames; ++f) {
+        const QVector3D r = clip.joints[size_t(f) * kDisplayJoints] * 100.0f;
+        min_x = std::min(min_x, r.x());
+        max_x = std::max(max_x, r.x());
+        min_z = std::min(min_z, r.z());
+        max_z = std::max(max_z, r.z());
+    }
+    return {{QStringLiteral("minX"), min_x},
+            {QStringLiteral("maxX"), max_x},
+            {QStringLiteral("minZ"), min_z},
+            {QStringLiteral("maxZ"), max_z}};
+}
+
+QVector3D GenerationController::rootOnGroundCm(int index, double timeS) const {
+    if (!clips_ || index < 0 || index >= int(clips_->size())) return {};
+    const DisplayClip& clip = (*clips_)[size_t(index)];
+    if (clip.frames <= 0) return {};
+    const int f = std::clamp(int(std::lround(timeS * clip.fps)), 0, clip.frames - 1);
+    const QVector3D r = clip.joints[size_t(f) * kDisplayJoints] * 100.0f;
+    return {r.x(), 0.0f, r.z()};
 }
 
 double GenerationController::clipFps() const {

@@ -105,6 +105,13 @@ public:
     Q_INVOKABLE bool generate();
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void dismissError();
+    // Where clip `index`'s root travels on the ground, in cm (the clip's own frame, before the
+    // viewport's side-by-side offset): {minX, maxX, minZ, maxZ}; an empty map without that clip.
+    Q_INVOKABLE QVariantMap rootPathBoundsCm(int index) const;
+    // Clip `index`'s root on the ground (y = 0) at `timeS` (clamped to the clip), in cm; the
+    // origin without that clip. Cheap (one frame lookup): the viewport's follow camera calls it
+    // every frame.
+    Q_INVOKABLE QVector3D rootOnGroundCm(int index, double timeS) const;
 
 Q_SIGNALS:
     void engineStateChanged();

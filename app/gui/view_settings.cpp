@@ -7,6 +7,7 @@ ViewSettings::ViewSettings(QObject* parent) : QObject(parent) {
     figure_ = s.value(QStringLiteral("view/figure"), QStringLiteral("mannequin")).toString();
     if (!figures().contains(figure_)) figure_ = QStringLiteral("mannequin");
     trajectory_ = s.value(QStringLiteral("view/trajectory"), true).toBool();
+    follow_ = s.value(QStringLiteral("view/follow"), true).toBool();
 }
 
 QStringList ViewSettings::figures() {
@@ -24,5 +25,12 @@ void ViewSettings::setTrajectory(bool on) {
     if (on == trajectory_) return;
     trajectory_ = on;
     QSettings().setValue(QStringLiteral("view/trajectory"), trajectory_);
+    Q_EMIT changed();
+}
+
+void ViewSettings::setFollow(bool on) {
+    if (on == follow_) return;
+    follow_ = on;
+    QSettings().setValue(QStringLiteral("view/follow"), follow_);
     Q_EMIT changed();
 }

@@ -1,5 +1,6 @@
 // ViewSettings: how the viewport draws a figure (skeleton, mannequin or both; the root's ground
-// path), persisted in QSettings under "view/". Created by ViewportPanel.qml. GUI thread only.
+// path) and whether its camera follows the selected figure, persisted in QSettings under "view/".
+// Created by ViewportPanel.qml. GUI thread only.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -12,6 +13,9 @@ class ViewSettings : public QObject {
     // "skeleton" | "mannequin" | "both"
     Q_PROPERTY(QString figure READ figure WRITE setFigure NOTIFY changed)
     Q_PROPERTY(bool trajectory READ trajectory WRITE setTrajectory NOTIFY changed)
+    // The camera's target moves with the selected figure's root over the ground (on by default:
+    // walks and runs otherwise leave the view).
+    Q_PROPERTY(bool follow READ follow WRITE setFollow NOTIFY changed)
 
 public:
     explicit ViewSettings(QObject* parent = nullptr);
@@ -20,6 +24,8 @@ public:
     void setFigure(const QString& figure);
     bool trajectory() const { return trajectory_; }
     void setTrajectory(bool on);
+    bool follow() const { return follow_; }
+    void setFollow(bool on);
 
     // The accepted figure names, in menu order.
     static QStringList figures();
@@ -30,4 +36,5 @@ Q_SIGNALS:
 private:
     QString figure_;
     bool trajectory_ = true;
+    bool follow_ = true;
 };

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "app/gui/app_launcher.h"
+#include "app/gui/playback_clock.h"
 #include "app/gui/preview_geometry.h"
 #include "app/gui/view_settings.h"
 
@@ -204,6 +205,75 @@ private Q_SLOTS:
                  "the GUI thread spent over a quarter of the generation blocked");
         QVERIFY2(st["p99Ms"].toDouble() < 150, "the GUI thread stalls regularly");
         QVERIFY2(st["maxMs"].toDouble() < 1000, "the GUI thread froze for a second");
+    }
+
+    // A figure that travels far (kinema-tiny running forward: ~10 m in 4 s) stays in view: the
+    // follow camera keeps its root near the middle of the viewport at every moment, and with
+    // Follow off the camera frames the whole path when the result arrives (both ends in view).
+    // Before, the camera stayed on the origin at 3.8 m and the runner left the view after ~1 s.
+    void cameraKeepsATravellingFigureInView() {
+        QQmlApplicationEngine engine;
+        AppLauncher launcher(engine);
+        LaunchOptions options;
+        options.prompt = QStringLiteral("a person runs forward");
+        options.steps = 30;
+        options.duration_s = 4.0;
+        options.seeds = QStringLiteral("0");
+        options.size = QSize(1280, 800);
+        QVERIFY(launcher.start(options));
+        QQuickWindow* window = launcher.window();
+        GenerationController* c = launcher.controller();
+        QVERIFY(window && c);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto* panel = find_item(window->contentItem(), QStringLiteral("viewportPanel"));
+        auto* view = find_item(window->contentItem(), QStringLiteral("viewport3d"));
+        auto* clock = window->property("clock").value<PlaybackClock*>();
+        QVERIFY(panel && view && clock);
+        auto* view_settings = panel->findChild<ViewSettings*>();
+        QVERIFY(view_settings);
+        QVERIFY(view_settings->follow());  // the default
+        QTRY_VERIFY_WITH_TIMEOUT(c->engineState() == QLatin1String("ready") ||
+                                     c->engineState() == QLatin1String("unavailable"),
+                                 120000);
+        if (c->engineState() != QLatin1String("ready")) QSKIP("engine unavailable");
+        c->settings()->setProperty("modelId", QStringLiteral("kinema-tiny"));
+        QSignalSpy done(c, &GenerationController::generationFinished);
+        QVERIFY(c->generate());
+        QVERIFY(done.wait(300000));
+        QVERIFY2(done.first().first().toBool(), qPrintable(c->errorMessage()));
+        const QVariantMap bounds = c->rootPathBoundsCm(0);
+        const double travel_cm = std::hypot(bounds["maxX"].toDouble() - bounds["minX"].toDouble(),
+                                            bounds["maxZ"].toDouble() - bounds["minZ"].toDouble());
+        qInfo("root path extent %.0f cm", travel_cm);
+        QVERIFY2(travel_cm > 400, "the test needs a clip that travels");
+
+        // Where the root (pelvis) lands in the viewport at time t, relative to its centre, in
+        // fractions of the half width / height.
+        auto root_at = [&](double t) {
+            clock->setPlaying(false);
+            clock->setTimeS(t);
+            QTest::qWait(150);
+            const QVector3D r = c->rootOnGroundCm(0, t) + QVector3D(0, 90, 0);
+            QVector3D p;
+            bool ok = QMetaObject::invokeMethod(view, "mapFrom3DScene", Q_RETURN_ARG(QVector3D, p),
+                                                Q_ARG(QVector3D, r));
+            const QPointF f((p.x() - view->width() / 2) / (view->width() / 2),
+                            (p.y() - view->height() / 2) / (view->height() / 2));
+            qInfo("t %.1f s: root at (%.2f, %.2f) of the half view", t, f.x(), f.y());
+            return ok ? f : QPointF(9, 9);
+        };
+        for (double t : {0.0, 2.0, clock->durationS()}) {
+            const QPointF f = root_at(t);
+            QVERIFY2(std::abs(f.x()) < 0.3 && std::abs(f.y()) < 0.5,
+                     "the follow camera lost the figure");
+        }
+        view_settings->setFollow(false);  // frames the whole path
+        for (double t : {0.0, clock->durationS()}) {
+            const QPointF f = root_at(t);
+            QVERIFY2(std::abs(f.x()) < 0.95 && std::abs(f.y()) < 0.95,
+                     "an end of the path is outside the framed view");
+        }
+        view_settings->setFollow(true);
     }
 };
 
