@@ -75,10 +75,8 @@ Rectangle {
         target: root.controller
         function onGenerationFinished(ok) { if (ok) root.frameAll() }
     }
-    Connections {
-        target: viewSettings
-        function onChanged() { root.frameAll() }
-    }
+    // Turning Follow off frames the whole path (other view settings keep the camera).
+    onFollowingChanged: frameAll()
 
     View3D {
         id: view

@@ -38,6 +38,28 @@ QQuickItem* find_item(QQuickItem* root, const QString& name) {
     return nullptr;
 }
 
+// A 4-second, one-seed generation of `prompt` in a 1280x800 window.
+LaunchOptions four_second_run(const QString& prompt, int steps) {
+    LaunchOptions options;
+    options.prompt = prompt;
+    options.steps = steps;
+    options.duration_s = 4.0;
+    options.seeds = QStringLiteral("0");
+    options.size = QSize(1280, 800);
+    return options;
+}
+
+// Waits until the engine worker has started; true when it is ready to generate.
+bool engine_becomes_ready(const GenerationController* c) {
+    QTest::qWaitFor(
+        [&] {
+            return c->engineState() == QLatin1String("ready") ||
+                   c->engineState() == QLatin1String("unavailable");
+        },
+        120000);
+    return c->engineState() == QLatin1String("ready");
+}
+
 }  // namespace
 
 class TestMainWindow : public QObject {
@@ -164,21 +186,12 @@ private Q_SLOTS:
     void uiThreadNeverWaitsForTheRenderer() {
         QQmlApplicationEngine engine;
         AppLauncher launcher(engine);
-        LaunchOptions options;
-        options.prompt = QStringLiteral("A person walks forward.");
-        options.steps = 40;
-        options.duration_s = 4.0;
-        options.seeds = QStringLiteral("0");
-        options.size = QSize(1280, 800);
-        QVERIFY(launcher.start(options));
+        QVERIFY(launcher.start(four_second_run(QStringLiteral("A person walks forward."), 40)));
         GenerationController* c = launcher.controller();
         RenderGate* gate = launcher.gate();
         QVERIFY(c && gate);
         QVERIFY(QTest::qWaitForWindowExposed(launcher.window()));
-        QTRY_VERIFY_WITH_TIMEOUT(c->engineState() == QLatin1String("ready") ||
-                                     c->engineState() == QLatin1String("unavailable"),
-                                 120000);
-        if (c->engineState() != QLatin1String("ready")) QSKIP("engine unavailable");
+        if (!engine_becomes_ready(c)) QSKIP("engine unavailable");
         c->settings()->setProperty("modelId", QStringLiteral("debug-random"));
         c->settings()->setProperty("teacacheEnabled", false);
         QTest::qWait(500);  // let the first frames (shader compilation) pass
@@ -214,13 +227,7 @@ private Q_SLOTS:
     void cameraKeepsATravellingFigureInView() {
         QQmlApplicationEngine engine;
         AppLauncher launcher(engine);
-        LaunchOptions options;
-        options.prompt = QStringLiteral("a person runs forward");
-        options.steps = 30;
-        options.duration_s = 4.0;
-        options.seeds = QStringLiteral("0");
-        options.size = QSize(1280, 800);
-        QVERIFY(launcher.start(options));
+        QVERIFY(launcher.start(four_second_run(QStringLiteral("a person runs forward"), 30)));
         QQuickWindow* window = launcher.window();
         GenerationController* c = launcher.controller();
         QVERIFY(window && c);
@@ -232,10 +239,7 @@ private Q_SLOTS:
         auto* view_settings = panel->findChild<ViewSettings*>();
         QVERIFY(view_settings);
         QVERIFY(view_settings->follow());  // the default
-        QTRY_VERIFY_WITH_TIMEOUT(c->engineState() == QLatin1String("ready") ||
-                                     c->engineState() == QLatin1String("unavailable"),
-                                 120000);
-        if (c->engineState() != QLatin1String("ready")) QSKIP("engine unavailable");
+        if (!engine_becomes_ready(c)) QSKIP("engine unavailable");
         c->settings()->setProperty("modelId", QStringLiteral("kinema-tiny"));
         QSignalSpy done(c, &GenerationController::generationFinished);
         QVERIFY(c->generate());
