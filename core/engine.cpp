@@ -14,11 +14,10 @@
 
 #include "core/engine/clip_decoding.h"
 #include "core/engine/model_registry.h"
+#include "core/engine/request_checks.h"
 #include "core/logging.h"
 #include "core/memory/dit_block_streaming.h"
-#include "core/memory/host_memory.h"
 #include "core/memory/memory_sampler.h"
-#include "core/memory/pipeline_planner.h"
 #include "core/motion/motion_normalization.h"
 #include "core/motion/wooden_body.h"
 
@@ -70,20 +69,6 @@ double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-Status validate(const GenerationRequest& r) {
-    std::string problems;
-    auto add = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
-    if (!(r.duration_s > 0.0 && r.duration_s <= 12.0)) add("duration_s must be in (0, 12]");
-    if (r.steps < 1 || r.steps > 1000) add("steps must be in [1, 1000]");
-    if (!(r.cfg_scale >= 0.0 && r.cfg_scale <= 30.0)) add("cfg_scale must be in [0, 30]");
-    if (r.seeds.empty() || r.seeds.size() > 16) add("between 1 and 16 seeds are required");
-    if (!(r.gpu_memory_preservation_gb >= 0.0)) add("gpu_memory_preservation_gb must be >= 0");
-    if (r.teacache.enabled && !(r.teacache.threshold > 0.0)) add("teacache threshold must be > 0");
-    if (r.prompt.empty() && !r.text_features) add("the prompt is empty");
-    if (!problems.empty()) return make_error(ErrorKind::InvalidRequest, problems);
-    return {};
-}
-
 LogOptions engine_log_options() {
     LogOptions o;
     o.name = "engine";
@@ -97,58 +82,6 @@ fs::path default_cache_dir() {
         return fs::path(x) / "kinema" / "text-features";
     if (const char* h = std::getenv("HOME"); h && *h)
         return fs::path(h) / ".cache" / "kinema" / "text-features";
-    return {};
-}
-
-// The DiT weight dtype for a request on this (CPU) build: Quality Mode and Auto run fp32.
-Result<at::ScalarType> dit_dtype(const GenerationRequest& r) {
-    if (r.quality_mode) return at::kFloat;
-    switch (r.precision) {
-        case PrecisionProfile::Auto:
-        case PrecisionProfile::Fp32:
-            return at::kFloat;
-        case PrecisionProfile::Bf16:
-            return at::kBFloat16;
-        case PrecisionProfile::Fp16:
-            // libtorch's CPU kernels have no fp16 matrix multiply (this build runs on the CPU).
-            return make_error(ErrorKind::Unsupported,
-                              "fp16 needs a CUDA device; use fp32 or bf16 on the CPU");
-    }
-    return make_error(ErrorKind::InvalidRequest, "unknown precision");
-}
-
-// Pre-flight memory estimate of the run on this (CPU) machine: the plan's warnings go to the
-// request's log before any sampling allocation. Only a plan that cannot fit in RAM is an error.
-Status preflight(const GenerationRequest& req, const LoadedModel& m, at::ScalarType dtype,
-                 const GenerationCallbacks& cb) {
-    PipelineRequest pr;
-    pr.dit = m.checkpoint.config.network;
-    pr.seeds = static_cast<int64_t>(req.seeds.size());
-    pr.duration_s = req.duration_s;
-    pr.fps = m.checkpoint.config.pipeline.fps;
-    pr.train_frames = m.checkpoint.config.pipeline.train_frames;
-    pr.text_tokens = m.checkpoint.config.pipeline.max_length_llm;
-    pr.steps = req.steps;
-    pr.dit_precision = dtype == at::kFloat  ? WeightPrecision::Fp32
-                       : dtype == at::kHalf ? WeightPrecision::Fp16
-                                            : WeightPrecision::Bf16;
-    pr.run_encoders = !req.text_features && m.info.kind == "hymotion";
-    pr.preserve_bytes = static_cast<uint64_t>(req.gpu_memory_preservation_gb * double(1ull << 30));
-    DeviceBudget budget;
-    const auto host = read_host_memory();
-    budget.host_ram_bytes = host.total_bytes;
-    budget.host_available_bytes = host.available_bytes;
-    auto plan = plan_pipeline(pr, budget);
-    if (!plan) return plan.error();
-    if (cb.log)
-        for (const auto& w : plan->warnings)
-            cb.log(LogLevel::Warning, w);
-    if (host.total_bytes > 0 && plan->peak_ram_bytes > host.total_bytes)
-        return make_error(ErrorKind::OutOfMemory, "this run needs about " +
-                                                      std::to_string(plan->peak_ram_bytes >> 20) +
-                                                      " MiB of RAM, the machine has " +
-                                                      std::to_string(host.total_bytes >> 20) +
-                                                      " MiB: use fewer seeds or a shorter clip");
     return {};
 }
 
@@ -320,7 +253,7 @@ Result<MotionResult> Engine::generate(const GenerationRequest& request) {
 }
 
 Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
-    KINEMA_TRY_STATUS(validate(req));
+    KINEMA_TRY_STATUS(validate_request(req));
     const auto t_start = Clock::now();
     const auto& cb = req.callbacks;
     const std::atomic<bool>* cancel = req.cancel.get();
@@ -359,7 +292,7 @@ Result<MotionResult> Engine::Impl::run(const GenerationRequest& req) {
         body_for_model = m.info.id;
     }
     result.model_display_name = m.info.display_name;
-    KINEMA_TRY_STATUS(preflight(req, m, *dtype, cb));
+    KINEMA_TRY_STATUS(preflight_memory(req, m, *dtype, cb));
     result.timings.load_s = seconds_since(t0);
     if (cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
 
