@@ -41,28 +41,12 @@ Rectangle {
     readonly property vector3d target: (following ? followPoint : framedCenter).plus(panOffset)
 
     // Fits the figures' whole ground paths (side by side) into the view; without a clip, the
-    // default framing around the origin.
+    // default framing around the origin. Following keeps the default distance.
     function frameAll() {
-        var n = controller.clipCount
-        var minX = 1e9, maxX = -1e9, minZ = 1e9, maxZ = -1e9
-        for (var i = 0; i < n; ++i) {
-            var b = controller.rootPathBoundsCm(i)
-            if (b.minX === undefined) continue
-            minX = Math.min(minX, b.minX + figureX(i)); maxX = Math.max(maxX, b.maxX + figureX(i))
-            minZ = Math.min(minZ, b.minZ); maxZ = Math.max(maxZ, b.maxZ)
-        }
-        var base = 380 + 90 * Math.max(0, n - 1)
-        if (minX > maxX) {
-            framedCenter = Qt.vector3d(0, 85, 0)
-            distance = base
-            return
-        }
-        framedCenter = Qt.vector3d((minX + maxX) / 2, 85, (minZ + maxZ) / 2)
-        // Half the path's extent plus an arm span must fit in the horizontal half angle
-        // (vertical field of view 40 degrees).
-        var extent = Math.sqrt((maxX - minX) * (maxX - minX) + (maxZ - minZ) * (maxZ - minZ))
-        var aspect = Math.max(0.3, view.width / Math.max(1, view.height))
-        distance = following ? base : Math.max(base, 1.1 * (extent / 2 + 80) / (0.36397 * aspect))
+        var base = 380 + 90 * Math.max(0, controller.clipCount - 1)
+        var f = controller.framePathsCm(spacingCm, view.width / Math.max(1, view.height), base)
+        framedCenter = f.x === undefined ? Qt.vector3d(0, 85, 0) : Qt.vector3d(f.x, 85, f.z)
+        distance = (f.distanceCm === undefined || following) ? base : f.distanceCm
     }
     function resetCamera() {
         yaw = 20; pitch = -14

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/motion/skeleton.h"
 
@@ -154,4 +155,30 @@ DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips, 
         }
     }
     return out;
+}
+
+float RootPathBoundsCm::extent() const {
+    return std::hypot(max_x - min_x, max_z - min_z);
+}
+
+RootPathBoundsCm root_path_bounds_cm(const DisplayClip& clip) {
+    if (clip.frames <= 0 || clip.joints.size() < size_t(clip.frames) * kDisplayJoints) return {};
+    RootPathBoundsCm b;
+    b.min_x = b.min_z = std::numeric_limits<float>::max();
+    b.max_x = b.max_z = -b.min_x;
+    for (int f = 0; f < clip.frames; ++f) {
+        const QVector3D r = clip.joints[size_t(f) * kDisplayJoints] * 100.0f;
+        b.min_x = std::min(b.min_x, r.x());
+        b.max_x = std::max(b.max_x, r.x());
+        b.min_z = std::min(b.min_z, r.z());
+        b.max_z = std::max(b.max_z, r.z());
+    }
+    return b;
+}
+
+float framing_distance_cm(float path_extent_cm, float aspect, float min_distance_cm) {
+    constexpr float kTanHalfFov = 0.36397f;  // tan(20 deg): the scene camera's vertical half angle
+    // Half the path plus an arm span must fit in the horizontal half angle.
+    const float horizontal = (path_extent_cm / 2 + 80.0f) / (kTanHalfFov * std::max(0.2f, aspect));
+    return std::max(min_distance_cm, 1.1f * horizontal);
 }

@@ -45,3 +45,16 @@ DisplayClipSet make_display_clips(const std::vector<kinema::MotionClip>& clips,
 
 // The body skeleton used by pose_at: parents (-1 for the root) and rest offsets (metres).
 const std::vector<int>& display_parents();
+
+// The box on the ground (cm, the clip's own frame) that the root travels through; all zero for
+// a clip without frames.
+struct RootPathBoundsCm {
+    float min_x = 0, max_x = 0, min_z = 0, max_z = 0;
+    float extent() const;  // the box's diagonal
+};
+RootPathBoundsCm root_path_bounds_cm(const DisplayClip& clip);
+
+// The camera distance (cm) of the scene camera (vertical field of view 40 degrees) that keeps a
+// standing figure and a ground path of diagonal `path_extent_cm` in view at `aspect` (width /
+// height); never below `min_distance_cm`. Used by the viewport and the video renderer.
+float framing_distance_cm(float path_extent_cm, float aspect, float min_distance_cm);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace {
 constexpr int kHeartbeatMs = 10;
@@ -223,22 +222,26 @@ double GenerationController::clipDurationS() const {
     return d;
 }
 
-QVariantMap GenerationController::rootPathBoundsCm(int index) const {
-    if (!clips_ || index < 0 || index >= int(clips_->size())) return {};
-    const DisplayClip& clip = (*clips_)[size_t(index)];
-    if (clip.frames <= 0) return {};
-    float min_x = std::numeric_limits<float>::max(), max_x = -min_x, min_z = min_x, max_z = -min_x;
-    for (int f = 0; f < clip.frames; ++f) {
-        const QVector3D r = clip.joints[size_t(f) * kDisplayJoints] * 100.0f;
-        min_x = std::min(min_x, r.x());
-        max_x = std::max(max_x, r.x());
-        min_z = std::min(min_z, r.z());
-        max_z = std::max(max_z, r.z());
+QVariantMap GenerationController::framePathsCm(double spacingCm, double aspect,
+                                               double minDistanceCm) const {
+    if (!clips_ || clips_->empty()) return {};
+    const int n = int(clips_->size());
+    RootPathBoundsCm all;
+    for (int i = 0; i < n; ++i) {
+        const float offset = float((i - (n - 1) / 2.0) * spacingCm);
+        RootPathBoundsCm b = root_path_bounds_cm((*clips_)[size_t(i)]);
+        b.min_x += offset;
+        b.max_x += offset;
+        if (i == 0) all = b;
+        all.min_x = std::min(all.min_x, b.min_x);
+        all.max_x = std::max(all.max_x, b.max_x);
+        all.min_z = std::min(all.min_z, b.min_z);
+        all.max_z = std::max(all.max_z, b.max_z);
     }
-    return {{QStringLiteral("minX"), min_x},
-            {QStringLiteral("maxX"), max_x},
-            {QStringLiteral("minZ"), min_z},
-            {QStringLiteral("maxZ"), max_z}};
+    return {{QStringLiteral("x"), (all.min_x + all.max_x) / 2},
+            {QStringLiteral("z"), (all.min_z + all.max_z) / 2},
+            {QStringLiteral("distanceCm"),
+             framing_distance_cm(all.extent(), float(aspect), float(minDistanceCm))}};
 }
 
 QVector3D GenerationController::rootOnGroundCm(int index, double timeS) const {

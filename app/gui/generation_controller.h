@@ -105,9 +105,11 @@ public:
     Q_INVOKABLE bool generate();
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void dismissError();
-    // Where clip `index`'s root travels on the ground, in cm (the clip's own frame, before the
-    // viewport's side-by-side offset): {minX, maxX, minZ, maxZ}; an empty map without that clip.
-    Q_INVOKABLE QVariantMap rootPathBoundsCm(int index) const;
+    // A view of every clip's whole root path, the clips side by side `spacingCm` apart as the
+    // viewport places them: {x, z} (cm, the centre on the ground) and distanceCm for a camera at
+    // `aspect` (at least minDistanceCm); an empty map without clips.
+    Q_INVOKABLE QVariantMap framePathsCm(double spacingCm, double aspect,
+                                         double minDistanceCm) const;
     // Clip `index`'s root on the ground (y = 0) at `timeS` (clamped to the clip), in cm; the
     // origin without that clip. Cheap (one frame lookup): the viewport's follow camera calls it
     // every frame.

@@ -27,7 +27,6 @@ namespace {
 
 constexpr float kCmPerM = 100.0f;
 constexpr int kRootJoint = 0;
-constexpr float kTanHalfFov = 0.36397f;  // tan(20 deg): the scene camera's vertical half angle
 
 QVector3D joint_cm(const DisplayClip& clip, int frame, int joint) {
     frame = std::clamp(frame, 0, clip.frames - 1);
@@ -42,22 +41,11 @@ struct Framing {
 };
 
 Framing frame_clip(const DisplayClip& clip, float aspect) {
-    float min_x = std::numeric_limits<float>::max(), max_x = -min_x, min_z = min_x, max_z = -min_x;
-    for (int f = 0; f < clip.frames; ++f) {
-        const QVector3D r = joint_cm(clip, f, kRootJoint);
-        min_x = std::min(min_x, r.x());
-        max_x = std::max(max_x, r.x());
-        min_z = std::min(min_z, r.z());
-        max_z = std::max(max_z, r.z());
-    }
-    if (clip.frames <= 0) min_x = max_x = min_z = max_z = 0;
+    const RootPathBoundsCm b = root_path_bounds_cm(clip);
     Framing f;
-    f.center_cm = QVector3D((min_x + max_x) / 2, 90.0f, (min_z + max_z) / 2);
-    const float extent = std::hypot(max_x - min_x, max_z - min_z);
-    // Vertically: 420 cm shows a standing figure with room; horizontally: half the path plus an
-    // arm span must fit in the (narrower, for tiles) horizontal half angle.
-    const float horizontal = (extent / 2 + 80.0f) / (kTanHalfFov * std::max(0.2f, aspect));
-    f.distance_cm = std::max(420.0f, 1.1f * horizontal);
+    f.center_cm = QVector3D((b.min_x + b.max_x) / 2, 90.0f, (b.min_z + b.max_z) / 2);
+    // Vertically: 420 cm shows a standing figure with room.
+    f.distance_cm = framing_distance_cm(b.extent(), aspect, 420.0f);
     return f;
 }
 
@@ -129,7 +117,7 @@ struct OffscreenRenderer::Impl {
             const QVector3D r = joint_cm(clip, frame, kRootJoint);
             target = QVector3D(r.x(), 90.0f, r.z());
             const float aspect = float(size.width()) / float(std::max(1, tiles())) / size.height();
-            d = std::max(420.0f, 1.1f * 80.0f / (kTanHalfFov * std::max(0.2f, aspect)));
+            d = framing_distance_cm(0.0f, aspect, 420.0f);
         }
         const QVector3D pos = target + dir.normalized() * d;
         QVariantMap cam;
