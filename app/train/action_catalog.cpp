@@ -1,6 +1,7 @@
 #include "app/train/action_catalog.h"
 
 #include "app/train/caption_table.h"
+#include "app/train/phrase_mixing.h"
 #include "core/tiny/tiny_vocab.h"
 
 #include <array>
@@ -47,9 +48,12 @@ double uniform(std::mt19937_64& rng, double a, double b) {
     return std::uniform_real_distribution<double>(a, b)(rng);
 }
 
-std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng) {
+std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
+                       double phrase_mix_prob) {
     const auto& t = table()[static_cast<size_t>(seg.action)];
     std::string p = pick(phrases(t, set), rng);
+    if (set == CaptionSet::Train && phrase_mix_prob > 0 && uniform(rng, 0, 1) < phrase_mix_prob)
+        if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
     if (modify && t.paced) {
         if (seg.params.speed < 0.88) p += pick(glue(set).slow, rng);
@@ -130,7 +134,8 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
 }
 
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob, std::vector<int>* word_parts) {
+                         double unknown_glue_prob, std::vector<int>* word_parts,
+                         double phrase_mix_prob) {
     // With probability unknown_glue_prob: 0-max_words copies of a word outside every vocabulary
     // (it encodes as <unk>); otherwise nullopt (keep the glue). Draws nothing from rng at 0.
     auto unknown_words = [&](int max_words) -> std::optional<std::string> {
@@ -157,7 +162,7 @@ std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& 
             out += u ? *u : connective;
             tag(u ? *u : connective, 0);
         }
-        const std::string phrase = phrase_for(spec.segments[i], set, rng);
+        const std::string phrase = phrase_for(spec.segments[i], set, rng, phrase_mix_prob);
         out += phrase;
         tag(phrase, static_cast<int>(i) + 1);
     }

@@ -83,8 +83,12 @@ enum class CaptionSet { Train, HeldOut, HeldOut2 };
 // <unk> - what unseen subjects and connectives become at inference.
 // word_parts (optional): receives one entry per caption word (caption_words order): 0 for the
 // subject and connective words, k for the words of the k-th segment's phrase (1-based).
+// phrase_mix_prob > 0 (training augmentation, CaptionSet::Train only): with that probability
+// each, a segment's phrase is a recombination of two of its action's training phrases
+// (mixed_training_phrase). 0 draws nothing extra.
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob = 0.0, std::vector<int>* word_parts = nullptr);
+                         double unknown_glue_prob = 0.0, std::vector<int>* word_parts = nullptr,
+                         double phrase_mix_prob = 0.0);
 
 // A held-out evaluation list (set HeldOut or HeldOut2): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.

@@ -46,6 +46,10 @@ struct TrainOptions {
     // Probability that a caption's subject / connective is replaced by unknown words (<unk>), so
     // the encoder learns that two action phrases make a sequence whatever joins them.
     double unknown_glue_prob = 0.0;
+    // Share of training phrases recombined from two of their action's phrases (make_caption's
+    // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
+    // nothing, so older commands reproduce).
+    double phrase_mix_prob = 0.0;
     // Written to kinema-model.json as the model's default guidance (the app and the CLI use it
     // unless the user sets one). Chosen with `kinema-eval-tiny --set 0` (validation captions).
     double recommended_cfg_scale = 5.0;

@@ -7,12 +7,14 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <set>
 
 #include "app/train/action_catalog.h"
 #include "app/train/caption_table.h"
 #include "app/train/frame_codec.h"
 #include "app/train/motion_judge.h"
 #include "app/train/motion_synth.h"
+#include "app/train/phrase_mixing.h"
 #include "app/train/tiny_dataset.h"
 
 using namespace kinema::train;
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void heldOutCaptionsAreNeverTrainedOn();
     void unknownGlueAugmentation();
     void tokenLabelsFollowTheCaptionsParts();
+    void phraseMixingRecombinesOnlyTheActionsOwnWords();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -140,9 +143,6 @@ void TstMotionlib::unknownGlueAugmentation() {
             QVERIFY2(vocab.id(w) != TinyVocab::kUnk, (w + " in " + p.prompt).c_str());
 }
 
-QTEST_GUILESS_MAIN(TstMotionlib)
-#include "tst_motionlib.moc"
-
 void TstMotionlib::heldOutCaptionsAreNeverTrainedOn() {
     // No held-out phrase is a training phrase, nor a training phrase of three or more words with
     // words appended ("sits down" may start a held-out phrase, "steps to the left" may not); no
@@ -184,17 +184,17 @@ void TstMotionlib::heldOutCaptionsAreNeverTrainedOn() {
 
 void TstMotionlib::tokenLabelsFollowTheCaptionsParts() {
     // make_caption's word_parts tags every word: 0 for subject / connective words, k for the k-th
-    // phrase - in every caption set, with and without the unknown-glue augmentation, and asking
-    // for them draws nothing extra (the caption is the same).
+    // phrase - in every caption set, with and without the unknown-glue and phrase-mixing
+    // augmentations, and asking for them draws nothing extra (the caption is the same).
     std::mt19937_64 spec_rng(11);
     for (const auto set : {CaptionSet::Train, CaptionSet::HeldOut, CaptionSet::HeldOut2})
         for (int i = 0; i < 400; ++i) {
             const ClipSpec spec = random_clip_spec(spec_rng, 120, 0.6);
-            const double glue = (i % 2) ? 0.5 : 0.0;
+            const double glue = (i % 2) ? 0.5 : 0.0, mix = (i % 3) ? 0.0 : 0.7;
             std::mt19937_64 a(i), b(i);
             std::vector<int> parts;
-            const std::string caption = make_caption(spec, set, a, glue, &parts);
-            QCOMPARE(caption, make_caption(spec, set, b, glue));
+            const std::string caption = make_caption(spec, set, a, glue, &parts, mix);
+            QCOMPARE(caption, make_caption(spec, set, b, glue, nullptr, mix));
             const auto words = caption_words(caption);
             QCOMPARE(parts.size(), words.size());
             for (size_t k = 1; k < parts.size(); ++k)
@@ -226,3 +226,85 @@ void TstMotionlib::tokenLabelsFollowTheCaptionsParts() {
         QVERIFY(row.eq(b.labels[i][0]).any().item<bool>());
     }
 }
+
+void TstMotionlib::phraseMixingRecombinesOnlyTheActionsOwnWords() {
+    // A mix is made of its own action's training words only, keeps the side / direction words of
+    // its first phrase, is never another action's training phrase and never contains a held-out
+    // phrase (stems); a good share of mixes are new phrasings. Off (0) draws nothing extra.
+    const auto& table = caption_table();
+    auto stems = [](const std::string& text) {
+        std::string out;
+        for (const auto& w : TinyVocab::entries(text, TinyVocab::WordForm::Stem))
+            out += " " + w;
+        return out + " ";
+    };
+    std::mt19937_64 rng(3);
+    int novel = 0, total = 0, rejected = 0;
+    for (int a = 0; a < kActionCount; ++a) {
+        std::set<std::string> own_words, own_phrases;
+        for (const char* p : table[static_cast<size_t>(a)].train) {
+            own_phrases.insert(stems(p));
+            for (const auto& w : TinyVocab::split_words(p))
+                own_words.insert(w);
+        }
+        for (int k = 0; k < 200; ++k) {
+            const auto mixed = mixed_training_phrase(a, rng);
+            if (!mixed) {
+                ++rejected;
+                continue;
+            }
+            ++total;
+            const std::string s = stems(*mixed);
+            novel += own_phrases.count(s) == 0;
+            if (k < 3) qInfo("%s: %s", table[static_cast<size_t>(a)].name, mixed->c_str());
+            QVERIFY2(!mixed->empty(), table[static_cast<size_t>(a)].name);
+            for (const auto& w : TinyVocab::split_words(*mixed))
+                QVERIFY2(own_words.count(w), mixed->c_str());
+            for (int b = 0; b < kActionCount; ++b) {
+                const auto& other = table[static_cast<size_t>(b)];
+                if (b != a)
+                    for (const char* p : other.train)
+                        QVERIFY2(stems(p) != s, (*mixed + " = " + p).c_str());
+                for (const auto* held : {&other.held_out, &other.held_out2})
+                    for (const char* h : *held)
+                        QVERIFY2(s.find(stems(h)) == std::string::npos,
+                                 (*mixed + " contains " + h).c_str());
+            }
+        }
+    }
+    qInfo("mixes: %d accepted (%d new phrasings), %d rejected", total, novel, rejected);
+    QVERIFY(novel > total / 3);
+    QVERIFY(total > rejected);
+    // Side words survive and none is added: every accepted wave_left mix still says "left",
+    // no jump-in-place mix says "forward" (but "without moving forward"), no crouch-walk mix is
+    // made of walk-forward words only.
+    std::set<std::string> walk_words;
+    for (const char* p : table[static_cast<size_t>(Action::WalkForward)].train)
+        for (const auto& w : TinyVocab::split_words(p))
+            walk_words.insert(w);
+    for (int k = 0; k < 100; ++k) {
+        if (auto m = mixed_training_phrase(static_cast<int>(Action::WaveLeft), rng))
+            QVERIFY2(m->find("left") != std::string::npos, m->c_str());
+        if (auto m = mixed_training_phrase(static_cast<int>(Action::JumpInPlace), rng))
+            QVERIFY2(m->find("forward") == std::string::npos ||
+                         m->find("without moving forward") != std::string::npos,
+                     m->c_str());
+        if (auto m = mixed_training_phrase(static_cast<int>(Action::CrouchWalk), rng)) {
+            bool beyond_walking = false;  // a word no walk-forward phrase has
+            for (const auto& w : TinyVocab::split_words(*m))
+                beyond_walking |= !walk_words.count(w);
+            QVERIFY2(beyond_walking, m->c_str());
+        }
+    }
+    std::mt19937_64 spec_rng(9);
+    for (int i = 0; i < 100; ++i) {
+        const ClipSpec spec = random_clip_spec(spec_rng, 120, 0.5);
+        std::mt19937_64 x(i), y(i);
+        QCOMPARE(make_caption(spec, CaptionSet::Train, x, 0.0, nullptr, 0.0),
+                 make_caption(spec, CaptionSet::Train, y));
+        QCOMPARE(x(), y());
+    }
+}
+
+QTEST_GUILESS_MAIN(TstMotionlib)
+#include "tst_motionlib.moc"
