@@ -140,7 +140,7 @@ const std::vector<ActionText>& caption_table() {
           "waves hello with the right hand", "waves the right arm", "greets with the right hand",
           "waves goodbye with the right hand", "says hi with the right hand",
           "lifts the right arm and waves", "is waving with the right hand",
-          "gives a wave with the right hand"},
+          "gives a wave with the right hand", "waves", "waves hello", "waves goodbye", "is waving"},
          {"greets someone by waving the right hand", "waves using the right arm"},
          {"says hello by raising the right hand", "waves bye using the right hand"},
          true,

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     bool unknown_only = false;
     CLI::App app{"kinema-eval-tiny: judge kinema-tiny on held-out paraphrases"};
     app.add_option("--model", dir, "kinema-tiny folder")->required();
-    app.add_option("--seeds", seeds, "seeds per prompt (0..n-1)");
+    app.add_option("--seeds", seeds, "seeds per prompt (0..n-1), also with --prompt");
     app.add_option("--threads", threads, "intra-op threads");
     app.add_option("--markdown", md_path, "write the report here");
     app.add_option("--cfg", cfg, "guidance scale (default: the model's recommended one)");
@@ -93,16 +93,20 @@ int main(int argc, char** argv) {
                      (model->vocab->id(w) == TinyVocab::kUnk ? "<unk:" + w + ">" : w);
         std::printf("words: %s\n", words.c_str());
         if (unknown_only) return 0;
-        auto r = generate_and_judge(*model, *text, prompt, parts, 0, 4.0, steps, cfg, !raw);
-        if (!r) return 1;
-        std::string judged;
-        for (Action a : r->judged)
-            judged += std::string(judged.empty() ? "" : " + ") + action_name(a);
-        const auto& pt = model->checkpoint.pipeline;
-        const at::Tensor z = (r->frames - pt.mean) / pt.std.clamp_min(1e-3);
-        std::printf("%s -> %s (%.2f s)\n%s\nnormalised latent: mean %.3f std %.3f absmax %.3f\n",
-                    prompt.c_str(), judged.c_str(), r->sample_s, r->features.c_str(),
-                    z.mean().item<double>(), z.std().item<double>(), z.abs().max().item<double>());
+        for (int seed = 0; seed < seeds; ++seed) {
+            auto r = generate_and_judge(*model, *text, prompt, parts, seed, 4.0, steps, cfg, !raw);
+            if (!r) return 1;
+            std::string judged;
+            for (Action a : r->judged)
+                judged += std::string(judged.empty() ? "" : " + ") + action_name(a);
+            const auto& pt = model->checkpoint.pipeline;
+            const at::Tensor z = (r->frames - pt.mean) / pt.std.clamp_min(1e-3);
+            std::printf(
+                "seed %d: %s -> %s (%.2f s)\n%s\nnormalised latent: mean %.3f std %.3f absmax "
+                "%.3f\n",
+                seed, prompt.c_str(), judged.c_str(), r->sample_s, r->features.c_str(),
+                z.mean().item<double>(), z.std().item<double>(), z.abs().max().item<double>());
+        }
         return 0;
     }
     std::ostringstream md;

@@ -80,6 +80,9 @@ nlohmann::json config_json(const TrainOptions& o, const MmditConfig& c) {
         {"infer_noise_scheduler_cfg", {{"validation_steps", 50}}},
         {"test_cfg", {{"text_guidance_scale", 5.0}}},
         {"text_encoder_cfg", {{"llm_type", "kinema-tiny"}, {"max_length_llm", 32}}}};
+    if (o.translation_guidance_cap > 0)
+        j["train_pipeline_args"]["test_cfg"]["translation_guidance_cap"] =
+            o.translation_guidance_cap;
     return j;
 }
 

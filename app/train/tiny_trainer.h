@@ -16,7 +16,7 @@
 
 namespace kinema::train {
 
-inline constexpr const char* kDataVersion = "kinema-motionlib-2";
+inline constexpr const char* kDataVersion = "kinema-motionlib-3";
 
 struct TrainOptions {
     std::filesystem::path out;
@@ -50,6 +50,9 @@ struct TrainOptions {
     // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
     // nothing, so older commands reproduce).
     double phrase_mix_prob = 0.0;
+    // Written to config.json (test_cfg.translation_guidance_cap): the sampler guides the root
+    // translation with min(cfg, cap), so strong guidance does not speed walks up. 0 = no cap.
+    double translation_guidance_cap = 0.0;
     // Written to kinema-model.json as the model's default guidance (the app and the CLI use it
     // unless the user sets one). Chosen with `kinema-eval-tiny --set 0` (validation captions).
     double recommended_cfg_scale = 5.0;

@@ -178,6 +178,7 @@ void read_pipeline(Section& s, PipelineConfig& p, std::vector<std::string>& erro
     }
     if (auto test = s.child("test_cfg")) {
         test->read_double("text_guidance_scale", p.guidance_scale);
+        test->read_double("translation_guidance_cap", p.translation_guidance_cap);
         test->accept({"mean_std_dir"});
         test->warn_unknown();
     }
@@ -190,6 +191,8 @@ void read_pipeline(Section& s, PipelineConfig& p, std::vector<std::string>& erro
     s.warn_unknown();
     if (p.train_frames <= 0) errors.push_back(s.path() + "train_frames must be > 0");
     if (!(p.fps > 0.0)) errors.push_back(s.path() + "output_mesh_fps must be > 0");
+    if (!(p.translation_guidance_cap >= 0.0))
+        errors.push_back(s.path() + "test_cfg.translation_guidance_cap must be >= 0");
     if (p.validation_steps <= 0)
         errors.push_back(s.path() + "infer_noise_scheduler_cfg.validation_steps must be > 0");
     if (p.max_length_llm <= 0)

@@ -39,6 +39,9 @@ struct PipelineConfig {
     double fps = 30.0;              // output_mesh_fps
     int64_t validation_steps = 50;
     double guidance_scale = 5.0;    // test_cfg.text_guidance_scale
+    // Kinema extension (test_cfg.translation_guidance_cap, kinema-tiny folders): > 0 caps the
+    // guidance scale of the 3 root-translation channels at this value; 0 (official) = no cap.
+    double translation_guidance_cap = 0.0;
     bool enable_ctxt_null_feat = true;
     bool enable_special_game_feat = true;
     bool random_generator_on_gpu = false;

@@ -1,8 +1,8 @@
 // Flow-matching ODE solve with classifier-free guidance (spec §4): time runs 0 (noise) -> 1 (data)
 // on linspace(0, 1, steps+1) in float32; CFG is ONE batched forward in [uncond ; cond] order;
-// v = v_u + s (v_c - v_u). Euler is the official solver; midpoint, Heun and RK4 use the same grid
-// (each costs more evaluations per step). Runs on the calling thread; cancellation is polled
-// between evaluations.
+// v = v_u + s (v_c - v_u), optionally with another s for the root-translation channels. Euler is
+// the official solver; midpoint, Heun and RK4 use the same grid (each costs more evaluations per
+// step). Runs on the calling thread; cancellation is polled between evaluations.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -37,6 +37,9 @@ struct SamplerStep {
 struct SamplerOptions {
     int64_t steps = 50;
     double cfg_scale = 5.0;  // <= 1: no guidance, the batch is the cond half only
+    // > 0 (and cfg_scale > 1): the guidance scale of channels [0, 3) - the root translation of
+    // the HY-Motion frame - instead of cfg_scale. 0: every channel uses cfg_scale.
+    double translation_cfg_scale = 0.0;
     Solver solver = Solver::Euler;
     const std::atomic<bool>* cancel = nullptr;  // owned by the request; polled between evaluations
     std::function<void(const SamplerStep&)> on_step;  // called on this thread after every step

@@ -145,6 +145,9 @@ Result<SampleResult> HyMotionSampler::sample(const TextFeatures& text,
         SamplerOptions options;
         options.steps = solver_steps;
         options.cfg_scale = req.cfg_scale;
+        if (pipeline_.translation_guidance_cap > 0.0)
+            options.translation_cfg_scale =
+                std::min(req.cfg_scale, pipeline_.translation_guidance_cap);
         options.solver = req.solver;
         options.cancel = req.cancel;
         options.on_step = [&](const SamplerStep& step) {

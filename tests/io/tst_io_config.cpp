@@ -54,6 +54,7 @@ private Q_SLOTS:
         const auto& p = f->config.pipeline;
         QCOMPARE(p.validation_steps, int64_t{50});
         QCOMPARE(p.guidance_scale, 5.0);
+        QCOMPARE(p.translation_guidance_cap, 0.0);
         QCOMPARE(p.fps, 30.0);
         QCOMPARE(p.train_frames, int64_t{360});
         QCOMPARE(p.max_length_llm, int64_t{128});
@@ -105,7 +106,7 @@ private Q_SLOTS:
             "num_heads": 4, "num_layers": 9, "ctxt_input_dim": 32, "vtxt_input_dim": 16,
             "output_dim": null, "qkv_bias": false, "mlp_ratio": 2.5},
             "train_pipeline_args": {"train_frames": 120, "output_mesh_fps": 20.0,
-            "test_cfg": {"text_guidance_scale": 3.5}}})";
+            "test_cfg": {"text_guidance_scale": 3.5, "translation_guidance_cap": 2.0}}})";
         auto f = parse_model_config(json, ConfigFormat::Json);
         QVERIFY2(f.ok(), f.ok() ? "" : f.error().describe().c_str());
         QCOMPARE(f->config.network.feat_dim, int64_t{256});
@@ -114,6 +115,7 @@ private Q_SLOTS:
         QCOMPARE(f->config.pipeline.train_frames, int64_t{120});
         QCOMPARE(f->config.pipeline.fps, 20.0);
         QCOMPARE(f->config.pipeline.guidance_scale, 3.5);
+        QCOMPARE(f->config.pipeline.translation_guidance_cap, 2.0);
         QCOMPARE(f->config.pipeline.validation_steps, int64_t{50});  // default kept
     }
 

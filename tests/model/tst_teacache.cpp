@@ -1,5 +1,5 @@
-// TeaCache, the staged forward and the solvers' evaluation budget on the official fixture model:
-// exactness of the paths that must be exact, and the skip rule's contract.
+// TeaCache, the staged forward, the solvers' evaluation budget and per-channel guidance on the
+// official fixture model: exactness of the paths that must be exact, and the skip rule's contract.
 #include <QtTest/QtTest>
 
 #include <ATen/ATen.h>
@@ -149,6 +149,41 @@ private Q_SLOTS:
         QVERIFY(result.ok());
         QCOMPARE(result->dit_evaluations, int64_t(12));
         QCOMPARE(result->solver_steps, int64_t(steps));
+    }
+
+    // Guidance per channel: one Euler step over [0, 1] from x = 0 gives x = v = u + s (c - u);
+    // with u = 0 and c = 1 every channel shows its scale.
+    void translationGuidanceScalesOnlyTheRootTranslation() {
+        const VelocityFn halves = [](const at::Tensor& x, float) -> Result<at::Tensor> {
+            const int64_t n = x.size(0) / 2;
+            return at::cat({at::zeros_like(x.slice(0, 0, n)), at::ones_like(x.slice(0, n))}, 0);
+        };
+        SamplerOptions o;
+        o.steps = 1;
+        o.cfg_scale = 5.0;
+        o.translation_cfg_scale = 2.0;
+        auto x = sample_flow(halves, at::zeros({2, 4, 201}), o);
+        QVERIFY(x.ok());
+        QVERIFY(x->slice(2, 0, 3).eq(2.0).all().item<bool>());
+        QVERIFY(x->slice(2, 3).eq(5.0).all().item<bool>());
+        o.translation_cfg_scale = 0.0;
+        x = sample_flow(halves, at::zeros({2, 4, 201}), o);
+        QVERIFY(x.ok() && x->eq(5.0).all().item<bool>());
+    }
+    // The model's config caps it: a cap at or above the request's scale is the exact path bit
+    // for bit; a lower cap changes the sample.
+    void translationGuidanceCapComesFromTheConfig() {
+        const auto r = base_request();
+        auto exact = sample(r);
+        QVERIFY(exact.ok());
+        model_.config.pipeline.translation_guidance_cap = r.cfg_scale;
+        auto same = sample(r);
+        model_.config.pipeline.translation_guidance_cap = 2.0;
+        auto capped = sample(r);
+        model_.config.pipeline.translation_guidance_cap = 0.0;
+        QVERIFY(same.ok() && capped.ok());
+        QCOMPARE(max_abs(same->latent, exact->latent), 0.0);
+        QVERIFY(max_abs(capped->latent.slice(2, 0, 3), exact->latent.slice(2, 0, 3)) > 1e-3);
     }
 };
 
