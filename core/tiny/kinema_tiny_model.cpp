@@ -11,6 +11,30 @@
 namespace kinema {
 namespace fs = std::filesystem;
 
+namespace {
+
+Result<double> recommended_cfg_from(const nlohmann::json& j, const fs::path& marker) {
+    if (!j.is_object() || !j.contains("recommended_cfg_scale")) return 5.0;
+    const auto& v = j["recommended_cfg_scale"];
+    const double cfg = v.is_number() ? v.get<double>() : -1.0;
+    if (cfg < 1.0 || cfg > 15.0)
+        return make_error(ErrorKind::BadModelFile, marker.string() + ": recommended_cfg_scale " +
+                                                       v.dump() + " is not a number in 1-15");
+    return cfg;
+}
+
+}  // namespace
+
+Result<double> read_recommended_cfg_scale(const fs::path& folder) {
+    const fs::path marker = folder / kKinemaTinyMarker;
+    std::ifstream in(marker);
+    if (!in) return make_error(ErrorKind::Io, "cannot read " + marker.string());
+    const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded())
+        return make_error(ErrorKind::BadModelFile, marker.string() + ": not JSON");
+    return recommended_cfg_from(j, marker);
+}
+
 Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptions& bind) {
     const fs::path marker = folder / kKinemaTinyMarker;
     std::ifstream in(marker);
@@ -38,11 +62,9 @@ Result<KinemaTinyModel> load_kinema_tiny(const fs::path& folder, const BindOptio
         word_form = te.value("word_form", word_form);
         out.known_actions = j.value("known_actions", std::vector<std::string>{});
         out.data_version = j.value("data_version", "");
-        out.recommended_cfg_scale = j.value("recommended_cfg_scale", 5.0);
-        if (out.recommended_cfg_scale < 1.0 || out.recommended_cfg_scale > 15.0)
-            return make_error(ErrorKind::BadModelFile,
-                              marker.string() + ": recommended_cfg_scale " +
-                                  std::to_string(out.recommended_cfg_scale) + " is outside 1-15");
+        auto cfg = recommended_cfg_from(j, marker);
+        if (!cfg) return cfg.error();
+        out.recommended_cfg_scale = *cfg;
     } catch (const std::exception& e) {
         return make_error(ErrorKind::BadModelFile, marker.string() + ": " + e.what());
     }

@@ -34,6 +34,12 @@ struct KinemaTinyModel {
 
 inline constexpr const char* kKinemaTinyMarker = "kinema-model.json";
 
+// "recommended_cfg_scale" of a kinema-tiny folder's kinema-model.json, the one reader of that key
+// (load_kinema_tiny and the engine's recommended_cfg_scale use it): 5 (HY-Motion's) when absent;
+// Io when the file cannot be read; BadModelFile when it is not JSON or the value is not a number
+// in [1, 15]. Thread: any.
+Result<double> read_recommended_cfg_scale(const std::filesystem::path& folder);
+
 // Io when a file is missing; BadModelFile when one is malformed or the weights do not match.
 Result<KinemaTinyModel> load_kinema_tiny(const std::filesystem::path& folder,
                                          const BindOptions& bind = {});

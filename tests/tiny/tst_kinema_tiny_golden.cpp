@@ -116,7 +116,9 @@ void TstKinemaTinyGolden::modelUsesItsText() {
              qPrintable(QString("own captions %1, other captions %2").arg(loss[0]).arg(loss[1])));
 }
 
-// A folder whose kinema-model.json names a guidance outside 1-15 does not load (typed error).
+// A folder whose kinema-model.json names a guidance outside 1-15 does not load (typed error), and
+// the front ends' reader of the same key (read_recommended_cfg_scale) refuses it the same way
+// while reading the shipped folder's value as the loader does.
 void TstKinemaTinyGolden::outOfRangeGuidanceIsABadModelFile() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
@@ -129,7 +131,7 @@ void TstKinemaTinyGolden::outOfRangeGuidanceIsABadModelFile() {
     QByteArray text = marker.readAll();
     marker.close();
     QVERIFY(text.contains("\"recommended_cfg_scale\""));
-    // "recommended_cfg_scale": 2.0 -> 992.0
+    // "recommended_cfg_scale": 4.0 -> 994.0
     text.replace(QByteArray("\"recommended_cfg_scale\": "),
                  QByteArray("\"recommended_cfg_scale\": 99"));
     QVERIFY(marker.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -140,6 +142,12 @@ void TstKinemaTinyGolden::outOfRangeGuidanceIsABadModelFile() {
     QCOMPARE(m.error().kind, ErrorKind::BadModelFile);
     QVERIFY2(m.error().message.find("recommended_cfg_scale") != std::string::npos,
              m.error().message.c_str());
+    auto bad = read_recommended_cfg_scale(copy);
+    QVERIFY(!bad.ok());
+    QCOMPARE(bad.error().kind, ErrorKind::BadModelFile);
+    auto shipped = read_recommended_cfg_scale(dir_);
+    QVERIFY(shipped.ok());
+    QCOMPARE(*shipped, model_->recommended_cfg_scale);
 }
 
 QTEST_GUILESS_MAIN(TstKinemaTinyGolden)
