@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/motion/skeleton.h"
 
@@ -161,17 +160,20 @@ float RootPathBoundsCm::extent() const {
     return std::hypot(max_x - min_x, max_z - min_z);
 }
 
+void RootPathBoundsCm::include(const RootPathBoundsCm& o) {
+    min_x = std::min(min_x, o.min_x);
+    max_x = std::max(max_x, o.max_x);
+    min_z = std::min(min_z, o.min_z);
+    max_z = std::max(max_z, o.max_z);
+}
+
 RootPathBoundsCm root_path_bounds_cm(const DisplayClip& clip) {
     if (clip.frames <= 0 || clip.joints.size() < size_t(clip.frames) * kDisplayJoints) return {};
-    RootPathBoundsCm b;
-    b.min_x = b.min_z = std::numeric_limits<float>::max();
-    b.max_x = b.max_z = -b.min_x;
-    for (int f = 0; f < clip.frames; ++f) {
+    const QVector3D first = clip.joints[0] * 100.0f;
+    RootPathBoundsCm b{first.x(), first.x(), first.z(), first.z()};
+    for (int f = 1; f < clip.frames; ++f) {
         const QVector3D r = clip.joints[size_t(f) * kDisplayJoints] * 100.0f;
-        b.min_x = std::min(b.min_x, r.x());
-        b.max_x = std::max(b.max_x, r.x());
-        b.min_z = std::min(b.min_z, r.z());
-        b.max_z = std::max(b.max_z, r.z());
+        b.include({r.x(), r.x(), r.z(), r.z()});
     }
     return b;
 }

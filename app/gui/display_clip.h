@@ -50,7 +50,8 @@ const std::vector<int>& display_parents();
 // a clip without frames.
 struct RootPathBoundsCm {
     float min_x = 0, max_x = 0, min_z = 0, max_z = 0;
-    float extent() const;  // the box's diagonal
+    float extent() const;                         // the box's diagonal
+    void include(const RootPathBoundsCm& other);  // grows this box to cover `other` too
 };
 RootPathBoundsCm root_path_bounds_cm(const DisplayClip& clip);
 

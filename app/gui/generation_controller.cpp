@@ -232,11 +232,10 @@ QVariantMap GenerationController::framePathsCm(double spacingCm, double aspect,
         RootPathBoundsCm b = root_path_bounds_cm((*clips_)[size_t(i)]);
         b.min_x += offset;
         b.max_x += offset;
-        if (i == 0) all = b;
-        all.min_x = std::min(all.min_x, b.min_x);
-        all.max_x = std::max(all.max_x, b.max_x);
-        all.min_z = std::min(all.min_z, b.min_z);
-        all.max_z = std::max(all.max_z, b.max_z);
+        if (i == 0)
+            all = b;
+        else
+            all.include(b);
     }
     return {{QStringLiteral("x"), (all.min_x + all.max_x) / 2},
             {QStringLiteral("z"), (all.min_z + all.max_z) / 2},

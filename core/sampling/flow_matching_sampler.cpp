@@ -34,21 +34,29 @@ constexpr int64_t kTranslationChannels = 3;
 struct Guided {
     const VelocityFn& fn;
     double scale;
-    double translation_scale;  // > 0: scale of channels [0, 3)
+    at::Tensor per_channel;  // (C,) scales when the translation channels differ; else undefined
     Result<at::Tensor> operator()(const at::Tensor& x, float t) const {
         if (scale <= 1.0) return fn(x, t);
         auto v = fn(at::cat({x, x}, 0), t);
         if (!v) return v.error();
         const auto halves = v->chunk(2, 0);
         const at::Tensor delta = halves[1] - halves[0];
-        if (translation_scale <= 0.0 || translation_scale == scale ||
-            delta.size(-1) < kTranslationChannels)
-            return at::Tensor(halves[0] + scale * delta);
-        at::Tensor per_channel = at::full({delta.size(-1)}, scale, delta.options());
-        per_channel.slice(0, 0, kTranslationChannels).fill_(translation_scale);
-        return at::Tensor(halves[0] + per_channel * delta);
+        if (!per_channel.defined()) return at::Tensor(halves[0] + scale * delta);
+        return at::Tensor(halves[0] + per_channel.to(delta.scalar_type()) * delta);
     }
 };
+
+// The (C,) guidance scales of a solve, built once: cfg everywhere, the translation scale on
+// channels [0, 3); undefined when they are all cfg (the plain scalar path).
+at::Tensor channel_scales(const SamplerOptions& o, const at::Tensor& x0) {
+    const int64_t channels = x0.size(-1);
+    if (o.cfg_scale <= 1.0 || o.translation_cfg_scale <= 0.0 ||
+        o.translation_cfg_scale == o.cfg_scale || channels < kTranslationChannels)
+        return {};
+    at::Tensor s = at::full({channels}, o.cfg_scale, x0.options().dtype(at::kFloat));
+    s.slice(0, 0, kTranslationChannels).fill_(o.translation_cfg_scale);
+    return s;
+}
 
 }  // namespace
 
@@ -68,7 +76,7 @@ int64_t evaluations_per_step(Solver solver) {
 Result<at::Tensor> sample_flow(const VelocityFn& velocity, const at::Tensor& x0,
                                const SamplerOptions& options) {
     if (options.steps < 1) return make_error(ErrorKind::InvalidRequest, "steps must be >= 1");
-    const Guided eval{velocity, options.cfg_scale, options.translation_cfg_scale};
+    const Guided eval{velocity, options.cfg_scale, channel_scales(options, x0)};
     const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
     const at::Tensor grid =
         at::linspace(0, 1, options.steps + 1, at::TensorOptions().dtype(at::kFloat));
