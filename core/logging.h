@@ -14,9 +14,9 @@ namespace kinema {
 
 struct LogOptions {
     std::string name = "kinema";
-    bool verbose = false;         // debug level on the console sink (file sink is always debug)
-    bool console = true;          // attach the stderr sink
-    bool file = true;             // attach the rotating file sink (silently skipped if not writable)
+    bool verbose = false;  // debug level on the console sink (file sink is always debug)
+    bool console = true;   // attach the stderr sink
+    bool file = true;      // attach the rotating file sink (silently skipped if not writable)
     std::filesystem::path log_dir;  // empty: default_log_dir()
 };
 

@@ -48,7 +48,8 @@ std::vector<ModelSearchRoot> model_search_roots() {
     while (start < extra.size()) {
         size_t end = extra.find(':', start);
         if (end == std::string::npos) end = extra.size();
-        if (end > start) roots.push_back({extra.substr(start, end - start), "env:KINEMA_MODEL_PATH"});
+        if (end > start)
+            roots.push_back({extra.substr(start, end - start), "env:KINEMA_MODEL_PATH"});
         start = end + 1;
     }
 
@@ -67,12 +68,13 @@ std::vector<FoundModel> scan_models(const std::vector<ModelSearchRoot>& roots) {
         std::error_code ec;
         if (!fs::is_directory(root.path, ec)) continue;
         if (auto kind = classify(root.path); !kind.empty()) found.push_back({root.path, kind});
-        fs::recursive_directory_iterator it(root.path, fs::directory_options::skip_permission_denied,
-                                            ec);
+        fs::recursive_directory_iterator it(root.path,
+                                            fs::directory_options::skip_permission_denied, ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (it.depth() >= 4) it.disable_recursion_pending();
             if (!it->is_directory(ec)) continue;
-            if (auto kind = classify(it->path()); !kind.empty()) found.push_back({it->path(), kind});
+            if (auto kind = classify(it->path()); !kind.empty())
+                found.push_back({it->path(), kind});
         }
     }
     return found;

@@ -1,5 +1,6 @@
-// Result<T>: the error channel of everything in core/ and gpu/. No exception escapes core: code that
-// calls into libtorch or other throwing libraries catches at the boundary and returns an Error.
+// Result<T>: the error channel of everything in core/ and gpu/. No exception escapes core: code
+// that calls into libtorch or other throwing libraries catches at the boundary and returns an
+// Error.
 #pragma once
 
 #include <cassert>
@@ -32,7 +33,9 @@ struct Error {
     std::string describe() const;
 };
 
-inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+inline Error make_error(ErrorKind kind, std::string message) {
+    return Error{kind, std::move(message)};
+}
 
 // A value or an Error. Accessing value() on an error (or error() on a value) is a bug (asserts).
 template <typename T>
@@ -44,15 +47,27 @@ public:
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
 
-    T& value() & { assert(ok()); return std::get<0>(v_); }
-    const T& value() const& { assert(ok()); return std::get<0>(v_); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+    T& value() & {
+        assert(ok());
+        return std::get<0>(v_);
+    }
+    const T& value() const& {
+        assert(ok());
+        return std::get<0>(v_);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<0>(std::move(v_));
+    }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<1>(v_);
+    }
 
 private:
     std::variant<T, Error> v_;
@@ -65,7 +80,10 @@ public:
     Result(Error error) : error_(std::move(error)), ok_(false) {}
     bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }
-    const Error& error() const { assert(!ok_); return error_; }
+    const Error& error() const {
+        assert(!ok_);
+        return error_;
+    }
 
 private:
     Error error_;

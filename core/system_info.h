@@ -10,9 +10,9 @@ namespace kinema {
 
 struct SystemInfo {
     std::string kinema_version;
-    std::string torch_version;    // e.g. "1.13.0"
-    std::string blas;             // BLAS libtorch was built against ("generic" = system alternative)
-    std::string blas_library;     // the resolved libblas.so.3 (openblas / reference)
+    std::string torch_version;  // e.g. "1.13.0"
+    std::string blas;           // BLAS libtorch was built against ("generic" = system alternative)
+    std::string blas_library;   // the resolved libblas.so.3 (openblas / reference)
     int intra_op_threads = 0;
     bool torch_has_cuda = false;  // libtorch itself was built with CUDA
     gpu::CudaProbe cuda;

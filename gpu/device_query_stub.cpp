@@ -9,6 +9,8 @@ CudaProbe probe_cuda_devices() {
     return probe;
 }
 
-bool query_device_memory(int, std::uint64_t&, std::uint64_t&) { return false; }
+bool query_device_memory(int, std::uint64_t&, std::uint64_t&) {
+    return false;
+}
 
 }  // namespace kinema::gpu

@@ -36,16 +36,18 @@ nlohmann::json doctor_report() {
         models.push_back({{"folder", m.folder.string()}, {"kind", m.kind}});
     return {
         {"kinema_version", info.kinema_version},
-        {"libtorch", {{"version", info.torch_version},
-                      {"blas", info.blas},
-                      {"blas_library", info.blas_library},
-                      {"intra_op_threads", info.intra_op_threads},
-                      {"cuda", info.torch_has_cuda}}},
-        {"cuda", {{"compiled", info.cuda.compiled_with_cuda},
-                  {"runtime_version", info.cuda.runtime_version},
-                  {"driver_version", info.cuda.driver_version},
-                  {"devices", devices},
-                  {"reason", info.cuda.reason}}},
+        {"libtorch",
+         {{"version", info.torch_version},
+          {"blas", info.blas},
+          {"blas_library", info.blas_library},
+          {"intra_op_threads", info.intra_op_threads},
+          {"cuda", info.torch_has_cuda}}},
+        {"cuda",
+         {{"compiled", info.cuda.compiled_with_cuda},
+          {"runtime_version", info.cuda.runtime_version},
+          {"driver_version", info.cuda.driver_version},
+          {"devices", devices},
+          {"reason", info.cuda.reason}}},
 #ifdef KINEMA_HAVE_GUI
         {"qt", {{"gui_built", true}, {"version", KINEMA_QT_VERSION}}},
 #else
@@ -68,13 +70,15 @@ void print_text(const nlohmann::json& r) {
         std::cout << "CUDA        " << c["reason"].get<std::string>() << "\n";
     } else {
         for (const auto& d : c["devices"]) {
-            std::cout << "CUDA        #" << d["index"].get<int>() << " " << d["name"].get<std::string>()
-                      << " (sm " << d["compute_capability"].get<std::string>() << "), "
+            std::cout << "CUDA        #" << d["index"].get<int>() << " "
+                      << d["name"].get<std::string>() << " (sm "
+                      << d["compute_capability"].get<std::string>() << "), "
                       << d["free_vram_bytes"].get<double>() / (1 << 30) << " of "
                       << d["total_vram_bytes"].get<double>() / (1 << 30) << " GiB free\n";
         }
     }
-    std::cout << "Qt GUI      " << (r["qt"]["gui_built"].get<bool>() ? "built" : "not built") << "\n";
+    std::cout << "Qt GUI      " << (r["qt"]["gui_built"].get<bool>() ? "built" : "not built")
+              << "\n";
     for (const auto& root : r["model_search_roots"])
         std::cout << "model root  " << root["path"].get<std::string>() << " ("
                   << root["origin"].get<std::string>()
@@ -88,7 +92,8 @@ void print_text(const nlohmann::json& r) {
 }  // namespace
 
 void add_doctor_command(CLI::App& app, CliContext& ctx) {
-    auto* cmd = app.add_subcommand("doctor", "Report libtorch, BLAS, threads, CUDA devices, models");
+    auto* cmd =
+        app.add_subcommand("doctor", "Report libtorch, BLAS, threads, CUDA devices, models");
     add_json_flag(*cmd, ctx);
     cmd->callback([&ctx] {
         const auto report = doctor_report();

@@ -122,8 +122,8 @@ public:
     // to (the compute stream now waits for that copy), or an empty Buffer{} for a host block.
     Result<Buffer> enter_block(size_t i) {
         if (failed_ || !prepared_ || in_block_ || i != cursor_ || i >= blocks_.size())
-            return fail(make_error(ErrorKind::Internal, "BlockStreamer: block " +
-                                                            std::to_string(i) + " out of order"))
+            return fail(make_error(ErrorKind::Internal,
+                                   "BlockStreamer: block " + std::to_string(i) + " out of order"))
                 .error();
         in_block_ = true;
         if (blocks_[i].host) return Buffer{};

@@ -41,7 +41,8 @@ RotaryTable::RotaryTable(int64_t head_dim, int64_t max_positions, double theta)
     const at::Tensor dim_t = at::arange(0, head_dim, 2, at::TensorOptions().dtype(at::kFloat));
     const at::Tensor exponent = 2 * at::div(dim_t, 2, "trunc") / static_cast<double>(head_dim);
     const at::Tensor freqs = 1.0 / at::pow(theta, exponent);
-    const at::Tensor pos = at::arange(max_positions, at::TensorOptions().dtype(at::kLong)).to(at::kFloat);
+    const at::Tensor pos =
+        at::arange(max_positions, at::TensorOptions().dtype(at::kLong)).to(at::kFloat);
     const at::Tensor angles = at::outer(pos, freqs);
     cos_ = angles.cos().repeat_interleave(2, 1).contiguous();
     sin_ = angles.sin().repeat_interleave(2, 1).contiguous();

@@ -19,13 +19,15 @@ at::Tensor masked_attention_math(const at::Tensor& q, const at::Tensor& k, const
                                  const at::Tensor& mask);
 
 // RoPE tables of the official RotaryEmbedding(num_feats=head_dim, max_seq_len, use_real=True):
-// cos/sin of p * 10000^(-2i/head_dim), repeat-interleaved to head_dim, float32, (max_positions, hd).
+// cos/sin of p * 10000^(-2i/head_dim), repeat-interleaved to head_dim, float32, (max_positions,
+// hd).
 class RotaryTable {
 public:
     explicit RotaryTable(int64_t head_dim, int64_t max_positions = 5000, double theta = 10000.0);
 
     // cos and sin for `positions` (int64, (L,)), shaped (1, L, 1, head_dim) on `like`'s device.
-    std::pair<at::Tensor, at::Tensor> gather(const at::Tensor& positions, const at::Tensor& like) const;
+    std::pair<at::Tensor, at::Tensor> gather(const at::Tensor& positions,
+                                             const at::Tensor& like) const;
 
     int64_t max_positions() const { return max_positions_; }
 

@@ -24,7 +24,8 @@ at::Tensor build_joint_attention_mask(const at::Tensor& motion_valid, const at::
     at::Tensor base = at::zeros({batch, 1, total, total}, fopts);
     if (narrowband_window_frames >= 0) {
         const at::Tensor idx = at::arange(lm, motion_valid.options().dtype(at::kLong));
-        const at::Tensor band = (idx.unsqueeze(0) - idx.unsqueeze(1)).abs() <= narrowband_window_frames;
+        const at::Tensor band =
+            (idx.unsqueeze(0) - idx.unsqueeze(1)).abs() <= narrowband_window_frames;
         base.slice(2, 0, lm).slice(3, 0, lm).add_(additive(band).view({1, 1, lm, lm}));
     }
     const at::Tensor key_padding = additive(at::cat({motion_valid, text_valid}, 1));

@@ -53,8 +53,9 @@ Result<HyMotionCheckpoint> random_hymotion_checkpoint(const HyMotionConfig& conf
         out.pipeline.std = at::ones({c.input_dim}, f);
         out.has_pipeline = true;
     } catch (const c10::Error& err) {
-        return make_error(ErrorKind::OutOfMemory,
-                          std::string("allocating random weights failed: ") + err.what_without_backtrace());
+        return make_error(
+            ErrorKind::OutOfMemory,
+            std::string("allocating random weights failed: ") + err.what_without_backtrace());
     }
     out.dit = std::move(*dit);
     return out;

@@ -19,7 +19,7 @@ namespace kinema {
 struct HyMotionCheckpoint {
     HyMotionConfig config;
     std::unique_ptr<HyMotionMmdit> dit;
-    PipelineTensors pipeline;          // empty tensors when !has_pipeline
+    PipelineTensors pipeline;  // empty tensors when !has_pipeline
     bool has_pipeline = false;
     std::vector<std::string> config_warnings;
 };

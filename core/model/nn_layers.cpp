@@ -10,7 +10,9 @@ void Linear::declare(ParameterRegistry& reg, const std::string& key, int64_t in,
     if (with_bias) reg.add(key + ".bias", {out}, &bias);
 }
 
-at::Tensor Linear::operator()(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+at::Tensor Linear::operator()(const at::Tensor& x) const {
+    return at::linear(x, weight, bias);
+}
 
 void AffineLayerNorm::declare(ParameterRegistry& reg, const std::string& key, int64_t dim) {
     reg.add(key + ".weight", {dim}, &weight);
@@ -38,12 +40,16 @@ void Mlp::declare(ParameterRegistry& reg, const std::string& key, int64_t dim, i
     act = activation;
 }
 
-at::Tensor Mlp::operator()(const at::Tensor& x) const { return fc2(activate(fc1(x), act)); }
+at::Tensor Mlp::operator()(const at::Tensor& x) const {
+    return fc2(activate(fc1(x), act));
+}
 
 at::Tensor activate(const at::Tensor& x, Activation act) {
     switch (act) {
-        case Activation::Silu: return at::silu(x);
-        case Activation::GeluTanh: return at::gelu(x, "tanh");
+        case Activation::Silu:
+            return at::silu(x);
+        case Activation::GeluTanh:
+            return at::gelu(x, "tanh");
     }
     return x;
 }

@@ -12,13 +12,15 @@ namespace {
 std::string shape_string(at::IntArrayRef shape) {
     std::ostringstream out;
     out << "[";
-    for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+    for (size_t i = 0; i < shape.size(); ++i)
+        out << (i ? ", " : "") << shape[i];
     out << "]";
     return out.str();
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -31,7 +33,8 @@ int64_t ParameterRegistry::num_parameters() const {
     int64_t total = 0;
     for (const auto& e : entries_) {
         int64_t n = 1;
-        for (auto d : e.shape) n *= d;
+        for (auto d : e.shape)
+            n *= d;
         total += n;
     }
     return total;
@@ -62,11 +65,15 @@ Status ParameterRegistry::bind(const std::map<std::string, at::Tensor>& tensors,
         std::ostringstream out;
         out << "weights do not match the model config (" << missing.size() << " missing, "
             << mismatched.size() << " mis-shaped, " << unexpected.size() << " unexpected)";
-        for (const auto& m : mismatched) out << "\n  shape " << m;
-        for (const auto& m : missing) out << "\n  missing " << m;
-        for (const auto& u : unexpected) out << "\n  unexpected " << u;
+        for (const auto& m : mismatched)
+            out << "\n  shape " << m;
+        for (const auto& m : missing)
+            out << "\n  missing " << m;
+        for (const auto& u : unexpected)
+            out << "\n  unexpected " << u;
         const bool shapes_only = missing.empty() && unexpected.empty();
-        return make_error(shapes_only ? ErrorKind::ShapeMismatch : ErrorKind::BadModelFile, out.str());
+        return make_error(shapes_only ? ErrorKind::ShapeMismatch : ErrorKind::BadModelFile,
+                          out.str());
     }
     try {
         for (const auto& e : entries_) {
@@ -85,7 +92,8 @@ Status ParameterRegistry::bind(const std::map<std::string, at::Tensor>& tensors,
     return {};
 }
 
-void ParameterRegistry::init_random(uint64_t seed, double weight_std, const BindOptions& options) const {
+void ParameterRegistry::init_random(uint64_t seed, double weight_std,
+                                    const BindOptions& options) const {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
     for (const auto& e : entries_) {
         at::Tensor t;

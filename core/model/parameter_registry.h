@@ -1,7 +1,7 @@
 // ParameterRegistry: the modules of a model declare their weights here under their checkpoint key
 // (e.g. "double_blocks.0.motion_qkv.weight") with the shape the config implies. bind() then fills
-// every slot from a state dict at once, reporting ALL missing, unexpected and mis-shaped keys in one
-// error. Not thread-safe; used during model construction/loading only.
+// every slot from a state dict at once, reporting ALL missing, unexpected and mis-shaped keys in
+// one error. Not thread-safe; used during model construction/loading only.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -16,9 +16,10 @@
 namespace kinema {
 
 struct BindOptions {
-    at::ScalarType dtype = at::kFloat;        // weights are converted to this dtype
+    at::ScalarType dtype = at::kFloat;  // weights are converted to this dtype
     at::Device device = at::Device(at::kCPU);
-    bool allow_unexpected = false;            // true: keys under the prefix that no module declares are ignored
+    bool allow_unexpected =
+        false;  // true: keys under the prefix that no module declares are ignored
 };
 
 class ParameterRegistry {
@@ -26,7 +27,8 @@ public:
     struct Entry {
         std::string key;
         std::vector<int64_t> shape;
-        at::Tensor* slot = nullptr;  // owned by the module that declared it; must outlive the registry
+        at::Tensor* slot =
+            nullptr;  // owned by the module that declared it; must outlive the registry
     };
 
     void add(std::string key, std::vector<int64_t> shape, at::Tensor* slot);

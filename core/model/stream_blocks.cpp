@@ -41,13 +41,13 @@ at::Tensor DoubleStreamBlock::modulated_motion_input(const at::Tensor& motion,
     return modulate(plain_layer_norm(motion), m[0], m[1]);
 }
 
-std::pair<at::Tensor, at::Tensor> DoubleStreamBlock::forward(const at::Tensor& motion,
-                                                             const at::Tensor& text,
-                                                             const at::Tensor& adapter_act,
-                                                             const JointAttentionContext& ctx) const {
+std::pair<at::Tensor, at::Tensor> DoubleStreamBlock::forward(
+    const at::Tensor& motion, const at::Tensor& text, const at::Tensor& adapter_act,
+    const JointAttentionContext& ctx) const {
     const auto mm = motion_.mod(adapter_act).chunk(6, -1);
     const auto tm = text_.mod(adapter_act).chunk(6, -1);
-    const auto mq = split_qkv(motion_.qkv(modulate(plain_layer_norm(motion), mm[0], mm[1])), ctx.heads);
+    const auto mq =
+        split_qkv(motion_.qkv(modulate(plain_layer_norm(motion), mm[0], mm[1])), ctx.heads);
     const auto tq = split_qkv(text_.qkv(modulate(plain_layer_norm(text), tm[0], tm[1])), ctx.heads);
 
     at::Tensor q = at::cat({motion_.q_norm(mq[0]), text_.q_norm(tq[0])}, 1);

@@ -13,8 +13,8 @@ namespace kinema {
 
 // Per-run tensors shared by every block of one forward.
 struct JointAttentionContext {
-    at::Tensor mask;       // (B, 1, L, L) additive float32
-    at::Tensor rope_cos;   // (1, L, 1, head_dim)
+    at::Tensor mask;      // (B, 1, L, L) additive float32
+    at::Tensor rope_cos;  // (1, L, 1, head_dim)
     at::Tensor rope_sin;
     int64_t heads = 0;
 };
@@ -30,7 +30,8 @@ public:
                                               const JointAttentionContext& ctx) const;
 
     // The modulated motion input of the attention branch (TeaCache's change indicator).
-    at::Tensor modulated_motion_input(const at::Tensor& motion, const at::Tensor& adapter_act) const;
+    at::Tensor modulated_motion_input(const at::Tensor& motion,
+                                      const at::Tensor& adapter_act) const;
 
 private:
     struct Stream {

@@ -31,7 +31,8 @@ void TokenRefiner::declare(ParameterRegistry& reg, const std::string& key, int64
     }
 }
 
-TokenRefiner::Prepared TokenRefiner::prepare(const at::Tensor& x, const at::Tensor& text_valid) const {
+TokenRefiner::Prepared TokenRefiner::prepare(const at::Tensor& x,
+                                             const at::Tensor& text_valid) const {
     Prepared out;
     const at::Tensor m = text_valid.to(x.scalar_type()).unsqueeze(-1);
     const at::Tensor pooled = (x * m).sum(1) / m.sum(1).clamp_min(1e-6);

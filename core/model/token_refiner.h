@@ -30,7 +30,8 @@ public:
     void declare(ParameterRegistry& reg, const std::string& key, int64_t dim, int64_t heads,
                  int64_t layers, double mlp_ratio);
 
-    Prepared prepare(const at::Tensor& x /*(B,Lt,D)*/, const at::Tensor& text_valid /*(B,Lt)*/) const;
+    Prepared prepare(const at::Tensor& x /*(B,Lt,D)*/,
+                     const at::Tensor& text_valid /*(B,Lt)*/) const;
     at::Tensor forward(const Prepared& prepared, const at::Tensor& t /*(B,) raw*/) const;
 
 private:

@@ -1,9 +1,10 @@
 // The kinema-tiny model folder (resources/models/kinema-tiny/, written by kinema-train-tiny):
-//   kinema-model.json  marker + text encoder config + known actions (core/model_paths.cpp keys on
-//   it) config.json        network_module_args / train_pipeline_args
-//   (core/io/model_config_reader.h) model.safetensors  "motion_transformer.*" DiT, the 6 pipeline
-//   tensors, "text_encoder.*" vocab.txt          TinyVocab words, one per line metadata.json
-//   training record (data version, steps, seed, loss curve, timings)
+// - kinema-model.json: marker + text encoder config + known actions (core/model_paths.cpp keys
+//   on it); names the other files;
+// - config.json: network_module_args / train_pipeline_args (core/io/model_config_reader.h);
+// - model.safetensors: "motion_transformer.*" DiT, the 6 pipeline tensors, "text_encoder.*";
+// - vocab.txt: TinyVocab entries, one per line;
+// - metadata.json: training record (data version, steps, seed, loss curve, timings).
 // load_kinema_tiny() gives the same HyMotionCheckpoint parts the HY-Motion path uses plus the
 // tiny text encoder; make_text_conditioner() wraps it as a TextConditioner.
 // Thread: load on any thread; the returned objects are independent of the files.

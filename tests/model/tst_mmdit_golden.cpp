@@ -137,7 +137,8 @@ private Q_SLOTS:
 
     void noiseIsExact() {
         const at::Tensor seeds = pipe_.at("in.seeds");
-        const at::Tensor noise = seeded_noise({seeds[0].item<int64_t>(), seeds[1].item<int64_t>()}, 360, 201);
+        const at::Tensor noise =
+            seeded_noise({seeds[0].item<int64_t>(), seeds[1].item<int64_t>()}, 360, 201);
         QCOMPARE(max_abs(noise, pipe_.at("noise")), 0.0);
     }
 
@@ -167,8 +168,8 @@ private Q_SLOTS:
         const double e_traj = max_abs(r->trajectory, pipe_.at("traj.x_after_step"));
         const double e_lat = max_abs(r->latent, pipe_.at("latent"));
         const double e_den = max_abs(r->latent_denorm, pipe_.at("latent_denorm"));
-        qInfo("pipeline_a (%s): traj %.3g, latent %.3g, latent_denorm %.3g", trim ? "trimmed" : "untrimmed",
-              e_traj, e_lat, e_den);
+        qInfo("pipeline_a (%s): traj %.3g, latent %.3g, latent_denorm %.3g",
+              trim ? "trimmed" : "untrimmed", e_traj, e_lat, e_den);
         QVERIFY(e_traj <= 3e-5);
         QVERIFY(e_lat <= 3e-5);
         QVERIFY(e_den <= 7e-6);
@@ -185,7 +186,8 @@ private Q_SLOTS:
         QCOMPARE(s.error().kind, ErrorKind::ShapeMismatch);
         QVERIFY(QString::fromStdString(s.error().message).contains("142 mis-shaped") ||
                 QString::fromStdString(s.error().message).contains("mis-shaped"));
-        QVERIFY(QString::fromStdString(s.error().message).contains("input_encoder.weight: got [128, 201], expected [256, 201]"));
+        QVERIFY(QString::fromStdString(s.error().message)
+                    .contains("input_encoder.weight: got [128, 201], expected [256, 201]"));
     }
 
     void missingKeysAreListed() {
@@ -214,7 +216,8 @@ private Q_SLOTS:
         QVERIFY(!p.ok());
         QCOMPARE(p.error().kind, ErrorKind::ShapeMismatch);
         const QString msg = QString::fromStdString(p.error().message);
-        QVERIFY(msg.contains("ctxt_input") && msg.contains("vtxt_input") && msg.contains("text_valid"));
+        QVERIFY(msg.contains("ctxt_input") && msg.contains("vtxt_input") &&
+                msg.contains("text_valid"));
     }
 };
 
