@@ -4,42 +4,18 @@
 #include <c10/util/Exception.h>
 
 #include <array>
-#include <cstdlib>
-#include <cstring>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <new>
 #include <type_traits>
 
 #include "core/memory/activation_estimate.h"
 #include "core/memory/block_streamer.h"
+#include "core/memory/dit_weight_arena.h"
 #include "core/memory/host_stream_device.h"
 #include "core/model/hymotion_mmdit.h"
 #include "gpu/cuda_stream_device.h"
-#include "gpu/pinned_host_arena.h"
 
 namespace kinema {
 namespace {
-
-constexpr uint64_t kTensorAlignment = 64;
-constexpr const char* kIndicatorPrefix = "double_blocks.0.motion_mod.linear.";
-
-uint64_t align_up(uint64_t n, uint64_t a) {
-    return (n + a - 1) / a * a;
-}
-
-// "double_blocks.3.x" -> 1 + 3; "single_blocks.2.x" -> 1 + doubles + 2; else 0 (the head).
-size_t plan_index(const std::string& key, int64_t doubles) {
-    auto number_after = [&](const std::string& prefix) -> int64_t {
-        if (key.rfind(prefix, 0) != 0) return -1;
-        return std::stoll(key.substr(prefix.size(), key.find('.', prefix.size()) - prefix.size()));
-    };
-    if (const int64_t k = number_after("double_blocks."); k >= 0) return static_cast<size_t>(1 + k);
-    if (const int64_t k = number_after("single_blocks."); k >= 0)
-        return static_cast<size_t>(1 + doubles + k);
-    return 0;
-}
 
 Result<WeightPrecision> precision_of(at::ScalarType t) {
     if (t == at::kFloat) return WeightPrecision::Fp32;
@@ -55,20 +31,6 @@ Result<WeightPrecision> precision_of(at::ScalarType t) {
         msg += " (out of memory)";
     C10_THROW_ERROR(Error, msg);
 }
-
-struct TensorPlace {
-    at::Tensor* slot = nullptr;
-    std::vector<int64_t> shape;
-    at::ScalarType dtype = at::kFloat;
-    uint64_t offset = 0;  // inside the block's span
-    uint64_t bytes = 0;
-};
-
-struct BlockLayout {
-    std::vector<TensorPlace> tensors;
-    uint64_t bytes = 0;
-    void* host = nullptr;
-};
 
 at::Device device_of(const HostStreamDevice::Buffer&, const DitStreamingOptions&) {
     return at::Device(at::kCPU);
@@ -96,9 +58,9 @@ public:
         if (streamer_) (void)streamer_->release();
         if (device_ && indicator_.bytes) device_->release(indicator_);
         if (!abandon_)
-            restore_weights();
+            weights_.restore_weights();
         else
-            clear_slots();
+            weights_.clear_slots();
     }
 
     Status init() {
@@ -110,11 +72,11 @@ public:
         auto blocks = dit_blocks(dit_.config(), *precision, o_.workload);
         if (!blocks) return blocks.error();
         input_.blocks = std::move(*blocks);
-        KINEMA_TRY_STATUS(build_layout());
+        KINEMA_TRY_STATUS(weights_.build(dit_, input_.blocks.size()));
         // Plan with what the device really holds (64-byte aligned tensors in each block).
-        for (size_t i = 0; i < layout_.size(); ++i)
-            input_.blocks[i].size_bytes = layout_[i].bytes;
-        const uint64_t reserve = indicator_layout_.bytes;
+        for (size_t i = 0; i < layout().size(); ++i)
+            input_.blocks[i].size_bytes = layout()[i].bytes;
+        const uint64_t reserve = weights_.indicator().bytes;
         input_.free_vram_bytes = o_.free_vram_bytes > reserve ? o_.free_vram_bytes - reserve : 0;
         input_.preserve_bytes = o_.preserve_bytes;
         input_.activation_bytes = dit_activation_bytes(dit_.config(), o_.workload, *precision);
@@ -124,16 +86,16 @@ public:
         auto plan = plan_residency(input_);
         if (!plan) return plan.error();
         plan_ = std::move(*plan);
-        Status st = fill_arena();
+        Status st = weights_.fill(o_.cuda);
         if (!st.ok()) {
-            restore_weights();
+            weights_.restore_weights();
             return st;
         }
         st = make_device();
         if (st.ok()) st = prepare();
         if (!st.ok()) {
             streamer_.reset();
-            restore_weights();
+            weights_.restore_weights();
             return st;
         }
         dit_.set_block_hook(this);
@@ -154,15 +116,15 @@ public:
             s.ring_bytes = streamer_->stats().ring_bytes;
         }
         s.bytes_copied = bytes_copied_before_ + (streamer_ ? streamer_->stats().bytes_copied : 0);
-        for (size_t i = 0; i < layout_.size(); ++i)
+        for (size_t i = 0; i < layout().size(); ++i)
             if (plan_.blocks[i].where == Residency::Streamed)
-                s.streamed_bytes_per_forward += layout_[i].bytes;
+                s.streamed_bytes_per_forward += layout()[i].bytes;
         s.device_budget_bytes = plan_.weight_budget_bytes + indicator_.bytes;
         if constexpr (std::is_same_v<Device, HostStreamDevice>) {
             s.device_peak_bytes = device_ ? device_->peak_bytes() : 0;
             s.copy_busy_s = device_ ? device_->copy_busy_s() : 0;
         }
-        s.host_arena_bytes = arena_ ? arena_->reserved_bytes() : 0;
+        s.host_arena_bytes = weights_.reserved_bytes();
         s.streamed_blocks = plan_.streamed_count;
         s.resident_blocks = plan_.resident_count;
         s.fallbacks = fallbacks_;
@@ -207,7 +169,7 @@ public:
         if (!buffer) fail(buffer.error());
         if (plan_.blocks[i].where == Residency::Streamed) {
             const auto& views = ring_views_[i][static_cast<size_t>(streamer_->current_slot())];
-            const auto& places = layout_[i].tensors;
+            const auto& places = layout()[i].tensors;
             for (size_t t = 0; t < places.size(); ++t)
                 *places[t].slot = views[t];
         }
@@ -221,7 +183,7 @@ public:
 
     void before_indicator() override {
         if (indicator_views_.empty()) return;
-        const auto& places = indicator_layout_.tensors;
+        const auto& places = weights_.indicator().tensors;
         for (size_t t = 0; t < places.size(); ++t)
             *places[t].slot = indicator_views_[t];
     }
@@ -248,94 +210,16 @@ private:
         check(streamer_->leave_block(0));
     }
 
-    Status build_layout() {
-        const int64_t doubles = dit_.config().num_double_blocks();
-        layout_.assign(input_.blocks.size(), {});
-        for (const auto& e : dit_.registry().entries()) {
-            const size_t i = plan_index(e.key, doubles);
-            if (i >= layout_.size()) return make_error(ErrorKind::Internal, "bad block " + e.key);
-            const at::Tensor& t = *e.slot;
-            TensorPlace p{e.slot, e.shape, t.scalar_type(), 0,
-                          static_cast<uint64_t>(t.numel()) * t.element_size()};
-            auto add = [&](BlockLayout& b) {
-                p.offset = align_up(b.bytes, kTensorAlignment);
-                b.bytes = p.offset + p.bytes;
-                b.tensors.push_back(p);
-            };
-            add(layout_[i]);
-            if (e.key.rfind(kIndicatorPrefix, 0) == 0) add(indicator_layout_);
-        }
-        return {};
-    }
-
-    Status fill_arena() {
-        if (o_.cuda) {
-            arena_ = std::make_unique<gpu::PinnedHostArena>();
-        } else {
-            arena_ = std::make_unique<gpu::PinnedHostArena>(
-                gpu::PinnedHostArena::kDefaultChunkBytes,
-                [](uint64_t bytes) -> Result<void*> {
-                    void* p = std::aligned_alloc(gpu::PinnedHostArena::kAlignment,
-                                                 align_up(bytes, gpu::PinnedHostArena::kAlignment));
-                    if (!p) return make_error(ErrorKind::OutOfMemory, "out of host memory");
-                    return p;
-                },
-                [](void* p) { std::free(p); });
-        }
-        // The indicator first (its tensors are a second copy of some of block 1's), then every
-        // block, freeing the model's tensors block by block (peak: one block over the model).
-        std::vector<BlockLayout*> all{&indicator_layout_};
-        for (auto& b : layout_)
-            all.push_back(&b);
-        for (BlockLayout* b : all) {
-            if (b->bytes == 0) continue;
-            auto span = arena_->allocate(b->bytes);
-            if (!span) return span.error();
-            b->host = *span;
-            for (const auto& p : b->tensors) {
-                const at::Tensor src = p.slot->contiguous();
-                std::memcpy(static_cast<uint8_t*>(b->host) + p.offset, src.data_ptr(), p.bytes);
-            }
-            if (b != &indicator_layout_)
-                for (const auto& p : b->tensors)
-                    *p.slot = at::Tensor();
-        }
-        clear_slots();  // the arena holds the only copy now
-#if defined(__GLIBC__)
-        // The freed weights may sit in glibc's heap (below its dynamic mmap threshold): give
-        // them back so the arena does not double the footprint.
-        malloc_trim(0);
-#endif
-        return {};
-    }
-
-    void clear_slots() {
-        for (auto& b : layout_)
-            for (auto& p : b.tensors)
-                *p.slot = at::Tensor();
-    }
-
-    // Fresh tensors from the host arena (so the model works without streaming again).
-    void restore_weights() {
-        if (!arena_) return;
-        for (auto& b : layout_) {
-            if (!b.host) continue;
-            for (auto& p : b.tensors) {
-                at::Tensor t = at::empty(p.shape, at::TensorOptions().dtype(p.dtype));
-                std::memcpy(t.data_ptr(), static_cast<uint8_t*>(b.host) + p.offset, p.bytes);
-                *p.slot = t;
-            }
-        }
-    }
+    const std::vector<DitBlockLayout>& layout() const { return weights_.blocks(); }
 
     Status make_device() {
         std::vector<gpu::HostBlockView> views;
-        for (const auto& b : layout_)
+        for (const auto& b : layout())
             views.push_back({b.host, b.bytes});
-        views.push_back({indicator_layout_.host, indicator_layout_.bytes});
+        views.push_back({weights_.indicator().host, weights_.indicator().bytes});
         if constexpr (std::is_same_v<Device, HostStreamDevice>) {
             HostStreamDeviceConfig c;
-            c.capacity_bytes = plan_.weight_budget_bytes + indicator_layout_.bytes;
+            c.capacity_bytes = plan_.weight_budget_bytes + weights_.indicator().bytes;
             c.fail_copy_index = o_.inject_copy_failure_at;
             c.trace = o_.trace;
             device_ = std::make_unique<HostStreamDevice>(c, std::move(views));
@@ -348,7 +232,7 @@ private:
         return {};
     }
 
-    at::Tensor view(const Buffer& buffer, const TensorPlace& p) const {
+    at::Tensor view(const Buffer& buffer, const DitTensorPlace& p) const {
         return at::from_blob(static_cast<uint8_t*>(buffer.ptr) + p.offset, p.shape,
                              at::TensorOptions().dtype(p.dtype).device(device_of(buffer, o_)));
     }
@@ -356,12 +240,12 @@ private:
     // Streamer + views for the current plan_.
     Status prepare() {
         std::vector<StreamerBlock> sb;
-        for (size_t i = 0; i < layout_.size(); ++i)
-            sb.push_back({layout_[i].bytes, plan_.blocks[i].where == Residency::Streamed, false});
+        for (size_t i = 0; i < layout().size(); ++i)
+            sb.push_back({layout()[i].bytes, plan_.blocks[i].where == Residency::Streamed, false});
         KINEMA_TRY_STATUS(streamer_->prepare(std::move(sb)));
-        ring_views_.assign(layout_.size(), {});
-        for (size_t i = 0; i < layout_.size(); ++i) {
-            const auto& places = layout_[i].tensors;
+        ring_views_.assign(layout().size(), {});
+        for (size_t i = 0; i < layout().size(); ++i) {
+            const auto& places = layout()[i].tensors;
             if (plan_.blocks[i].where == Residency::Streamed) {
                 for (int s = 0; s < 2; ++s)
                     for (const auto& p : places)
@@ -373,14 +257,14 @@ private:
         }
         indicator_views_.clear();
         if (plan_.blocks.size() > 1 && plan_.blocks[1].where == Residency::Streamed &&
-            indicator_layout_.bytes) {
+            weights_.indicator().bytes) {
             if (!indicator_.bytes) {
-                auto buf = device_->allocate(indicator_layout_.bytes);
+                auto buf = device_->allocate(weights_.indicator().bytes);
                 if (!buf) return buf.error();
                 indicator_ = *buf;
-                KINEMA_TRY_STATUS(device_->upload(layout_.size(), indicator_));
+                KINEMA_TRY_STATUS(device_->upload(layout().size(), indicator_));
             }
-            for (const auto& p : indicator_layout_.tensors)
+            for (const auto& p : weights_.indicator().tensors)
                 indicator_views_.push_back(view(indicator_, p));
         }
         return {};
@@ -391,7 +275,7 @@ private:
         bytes_copied_before_ += streamer_->stats().bytes_copied;
         (void)streamer_->release();
         if (indicator_.bytes) device_->release(indicator_);
-        clear_slots();
+        weights_.clear_slots();
         ring_views_.clear();
         indicator_views_.clear();
         if (o_.release_caches) o_.release_caches();
@@ -418,9 +302,7 @@ private:
     DitStreamingOptions o_;
     PlannerInput input_;
     ResidencyPlan plan_;
-    std::vector<BlockLayout> layout_;  // per plan block; the host copy is layout_[i].host
-    BlockLayout indicator_layout_;     // TeaCache's indicator tensors (a copy of block 1's)
-    std::unique_ptr<gpu::PinnedHostArena> arena_;
+    DitWeightArena weights_;  // per plan block layout + host copies, TeaCache's indicator
     std::unique_ptr<Device> device_;
     std::optional<BlockStreamer<Device>> streamer_;
     Buffer indicator_{};

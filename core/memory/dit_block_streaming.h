@@ -1,22 +1,25 @@
 // DitBlockStreaming: runs the real HyMotionMmdit with its transformer blocks streamed under a
-// ResidencyPlan (issue 5). Construction moves every DiT weight into a host arena (CUDA: pinned
-// chunks of gpu::PinnedHostArena; CPU: aligned host chunks), one contiguous 4 KiB-aligned span per
-// plan block (each tensor 64-byte aligned inside it), and frees the model's own tensors. Then a
-// BlockStreamer (block_streamer.h, the schedule the simulated-device tests verify) allocates, once:
-// the head and the resident blocks (uploaded, the model's slots bound to views of them for good)
-// and a two-slot ring sized to the largest streamed block. For each streamed block, views of its
-// tensors into BOTH ring slots are built once; before the block runs its slots are pointed at the
-// views of the slot its copy went to (no allocation in the sampling loop), and the next block's
-// copy is issued as soon as its compute is enqueued; the first block of the next forward is
-// prefetched at the end of a forward.
+// ResidencyPlan (issue 5). Construction moves every DiT weight into a host arena
+// (DitWeightArena: one contiguous 4 KiB-aligned span per plan block, each tensor 64-byte aligned
+// inside it; CUDA: pinned chunks, CPU: aligned host chunks) and frees the model's own tensors.
+// Then a BlockStreamer (block_streamer.h, the schedule the simulated-device tests verify)
+// allocates, once: the head and the resident blocks (uploaded, the model's slots bound to views
+// of them for good) and a two-slot ring sized to the largest streamed block. For each streamed
+// block, views of its tensors into BOTH ring slots are built once; before the block runs its
+// slots are pointed at the views of the slot its copy went to (no allocation in the sampling
+// loop), and the next block's copy is issued as soon as its compute is enqueued; the first block
+// of the next forward is prefetched at the end of a forward.
+//
 // Devices: CUDA (gpu::CudaStreamDevice: copy stream + events; compile-only without CUDA) or the
 // CPU (HostStreamDevice: synchronous copies through the same schedule, device bytes accounted
 // against the plan's weight budget). TeaCache's indicator (double block 0's motion modulation)
 // gets a small resident copy when block 0 streams.
+//
 // Out of memory (a device allocation, or an activation while a block computes): release the
 // streamer and the caller's caches, re-plan with every block streamed, prepare, re-run the block
 // stack once; reported through `report`. Other failures (e.g. a failed copy, ErrorKind::Cuda)
 // abort the forward; last_error() keeps the typed cause (the model's callers only see c10::Error).
+//
 // Thread: the engine's worker thread. The model must outlive this object; destruction restores
 // the model's own weight tensors (unless abandon_model() was called) and uninstalls the hook.
 #pragma once
