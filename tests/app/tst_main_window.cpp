@@ -51,13 +51,13 @@ LaunchOptions four_second_run(const QString& prompt, int steps) {
 
 // Waits until the engine worker has started; true when it is ready to generate.
 bool engine_becomes_ready(const GenerationController* c) {
-    QTest::qWaitFor(
+    const bool settled = QTest::qWaitFor(
         [&] {
             return c->engineState() == QLatin1String("ready") ||
                    c->engineState() == QLatin1String("unavailable");
         },
         120000);
-    return c->engineState() == QLatin1String("ready");
+    return settled && c->engineState() == QLatin1String("ready");
 }
 
 }  // namespace
