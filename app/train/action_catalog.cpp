@@ -1,6 +1,7 @@
 #include "app/train/action_catalog.h"
 
 #include "app/train/caption_table.h"
+#include "app/train/heldout3_table.h"
 #include "app/train/phrase_mixing.h"
 #include "core/tiny/tiny_vocab.h"
 
@@ -22,21 +23,28 @@ const CaptionGlue& glue(CaptionSet set) {
         case CaptionSet::HeldOut:
             return heldout_glue();
         case CaptionSet::HeldOut2:
+            return heldout2_glue();
+        case CaptionSet::HeldOut3:
             break;
     }
-    return heldout2_glue();
+    return heldout3_glue();
 }
 
-const std::vector<const char*>& phrases(const ActionText& t, CaptionSet set) {
+std::vector<const char*> phrases(Action action, CaptionSet set) {
+    const auto i = static_cast<size_t>(action);
+    const ActionText& t = table()[i];
     switch (set) {
         case CaptionSet::Train:
             return t.train;
         case CaptionSet::HeldOut:
             return t.held_out;
         case CaptionSet::HeldOut2:
+            return t.held_out2;
+        case CaptionSet::HeldOut3:
             break;
     }
-    return t.held_out2;
+    const auto& h3 = heldout3_phrases()[i];
+    return {h3.begin(), h3.end()};
 }
 
 template <typename T>
@@ -51,7 +59,7 @@ double uniform(std::mt19937_64& rng, double a, double b) {
 std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
                        double phrase_mix_prob) {
     const auto& t = table()[static_cast<size_t>(seg.action)];
-    std::string p = pick(phrases(t, set), rng);
+    std::string p = pick(phrases(seg.action, set), rng);
     if (set == CaptionSet::Train && phrase_mix_prob > 0 && uniform(rng, 0, 1) < phrase_mix_prob)
         if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
@@ -189,11 +197,13 @@ std::vector<EvalPrompt> validation_eval_prompts() {
 
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {
     std::vector<EvalPrompt> out;
-    std::mt19937_64 rng(set == CaptionSet::HeldOut ? 20261129 : 20261130);
+    std::mt19937_64 rng(set == CaptionSet::HeldOut    ? 20261129
+                        : set == CaptionSet::HeldOut2 ? 20261130
+                                                      : 20261206);
     const auto& subjects = glue(set).subjects;
     for (int i = 0; i < kActionCount; ++i) {
         const auto a = static_cast<Action>(i);
-        const auto& list = phrases(table()[static_cast<size_t>(i)], set);
+        const auto list = phrases(a, set);
         for (size_t k = 0; k < list.size(); ++k) {
             ClipSpec spec;
             spec.segments.push_back(Segment{a, ActionParams{}, 120});
@@ -221,7 +231,19 @@ std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {
         {Action::WaveLeft, Action::Idle},
         {Action::Idle, Action::WaveRight},
     }};
-    for (const auto& [first, second] : set == CaptionSet::HeldOut ? set1 : set2) {
+    const std::array<P, 8> set3 = {{
+        {Action::WalkForward, Action::Clap},
+        {Action::TurnRight, Action::WaveLeft},
+        {Action::Squat, Action::JumpInPlace},
+        {Action::Bow, Action::WaveRight},
+        {Action::RaiseArms, Action::Clap},
+        {Action::Punch, Action::Idle},
+        {Action::KickRight, Action::Bow},
+        {Action::TurnLeft, Action::RaiseArms},
+    }};
+    for (const auto& [first, second] : set == CaptionSet::HeldOut    ? set1
+                                       : set == CaptionSet::HeldOut2 ? set2
+                                                                     : set3) {
         ClipSpec spec;
         spec.segments.push_back(Segment{first, ActionParams{}, 60});
         spec.segments.push_back(Segment{second, ActionParams{}, 60});

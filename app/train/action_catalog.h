@@ -1,6 +1,7 @@
 // The actions of the procedural motion library, their generation parameters and the caption
 // templates kinema-tiny is trained on (words in caption_table.h). Besides the training templates
-// there are two held-out paraphrase sets that training never sees (used only for evaluation).
+// there are three held-out paraphrase sets that training never sees (used only for evaluation;
+// sets 1 and 2 in caption_table.h, set 3, written blind, in heldout3_table.h).
 // Thread: pure functions and immutable tables; any thread.
 #pragma once
 
@@ -75,7 +76,7 @@ bool sequenceable(Action action);
 ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_prob);
 ActionParams random_params(Action action, std::mt19937_64& rng);
 
-enum class CaptionSet { Train, HeldOut, HeldOut2 };
+enum class CaptionSet { Train, HeldOut, HeldOut2, HeldOut3 };
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only
 // when they are true of the params.
 // unknown_glue_prob > 0 (training augmentation): with that probability each the subject and a
@@ -90,7 +91,7 @@ std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& 
                          double unknown_glue_prob = 0.0, std::vector<int>* word_parts = nullptr,
                          double phrase_mix_prob = 0.0);
 
-// A held-out evaluation list (set HeldOut or HeldOut2): every single action with its two
+// A held-out evaluation list (HeldOut, HeldOut2, HeldOut3): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.
 struct EvalPrompt {
     std::string prompt;

@@ -2,7 +2,7 @@
 // ways to say it), and two disjoint held-out paraphrase sets that training never sees:
 // set 1 (written with the first model) and set 2 (written later, after set 1 had been looked
 // at, so that a fresh set measures generalisation too). tst_motionlib checks that no held-out
-// phrase, subject or connective is also a training one.
+// phrase, subject or connective is also a training one. (Set 3 is in heldout3_table.h.)
 // Thread: immutable tables; any thread.
 #pragma once
 

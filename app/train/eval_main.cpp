@@ -1,6 +1,6 @@
-// kinema-eval-tiny: generates a held-out paraphrase set (--set 1 or 2) with a kinema-tiny folder
-// (50 Euler steps, CFG 5, 4 s by default) and reports the judge's accuracy, a confusion list and
-// timings (Markdown).
+// kinema-eval-tiny: generates a held-out paraphrase set (--set 1|2|3) with a kinema-tiny folder
+// (50 Euler steps, the model's recommended guidance, 4 s by default) and reports the judge's
+// accuracy, a confusion list and timings (Markdown).
 //   kinema-eval-tiny --model resources/models/kinema-tiny --set 1 --markdown report.md
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -41,9 +41,9 @@ int main(int argc, char** argv) {
     app.add_option("--parts", parts, "with --prompt: judge this many equal windows (a sequence: 2)")
         ->check(CLI::Range(1, 3));
     app.add_option("--set", set,
-                   "held-out paraphrase set 1 or 2; 0: validation captions from the training "
+                   "held-out paraphrase set 1, 2 or 3; 0: validation captions from the training "
                    "thesaurus (for choosing settings)")
-        ->check(CLI::Range(0, 2));
+        ->check(CLI::Range(0, 3));
     app.add_flag("--words-only", unknown_only,
                  "with --prompt: print its vocabulary words and stop");
     app.add_flag("--raw", raw, "judge the raw sampled frames (no smoothing/grounding)");
@@ -114,9 +114,10 @@ int main(int argc, char** argv) {
     int single_ok = 0, single_n = 0, seq_ok = 0, seq_n = 0;
     std::vector<double> times;
     md << "| prompt | intended | judged (seed 0.." << seeds - 1 << ") |\n|---|---|---|\n";
-    for (const auto& p :
-         (set == 0 ? validation_eval_prompts()
-                   : heldout_eval_prompts(set == 1 ? CaptionSet::HeldOut : CaptionSet::HeldOut2))) {
+    for (const auto& p : (set == 0 ? validation_eval_prompts()
+                                   : heldout_eval_prompts(set == 1   ? CaptionSet::HeldOut
+                                                          : set == 2 ? CaptionSet::HeldOut2
+                                                                     : CaptionSet::HeldOut3))) {
         const int parts = static_cast<int>(p.spec.segments.size());
         std::string intended, judged_all;
         for (int k = 0; k < parts; ++k)
