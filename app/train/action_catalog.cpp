@@ -30,7 +30,7 @@ const CaptionGlue& glue(CaptionSet set) {
     return heldout3_glue();
 }
 
-std::vector<const char*> phrases(Action action, CaptionSet set) {
+const std::vector<const char*>& phrases(Action action, CaptionSet set) {
     const auto i = static_cast<size_t>(action);
     const ActionText& t = table()[i];
     switch (set) {
@@ -43,8 +43,7 @@ std::vector<const char*> phrases(Action action, CaptionSet set) {
         case CaptionSet::HeldOut3:
             break;
     }
-    const auto& h3 = heldout3_phrases()[i];
-    return {h3.begin(), h3.end()};
+    return heldout3_phrases()[i];
 }
 
 template <typename T>
@@ -195,55 +194,77 @@ std::vector<EvalPrompt> validation_eval_prompts() {
     return out;
 }
 
+namespace {
+
+// The eight two-part sequences of a held-out set and the seed their captions are drawn with.
+struct HeldOutSequences {
+    uint64_t seed;
+    std::array<std::pair<Action, Action>, 8> pairs;
+};
+
+const HeldOutSequences& heldout_sequences(CaptionSet set) {
+    using A = Action;
+    static const HeldOutSequences set1{20261129,
+                                       {{{A::WalkForward, A::WaveRight},
+                                         {A::WalkForward, A::Squat},
+                                         {A::TurnLeft, A::WalkForward},
+                                         {A::Clap, A::JumpInPlace},
+                                         {A::RaiseArms, A::Bow},
+                                         {A::Idle, A::Punch},
+                                         {A::Squat, A::WaveLeft},
+                                         {A::JumpInPlace, A::Clap}}}};
+    static const HeldOutSequences set2{20261130,
+                                       {{{A::WalkForward, A::TurnLeft},
+                                         {A::TurnRight, A::WalkForward},
+                                         {A::JumpInPlace, A::WaveBoth},
+                                         {A::Bow, A::Clap},
+                                         {A::Punch, A::KickRight},
+                                         {A::RaiseArms, A::Squat},
+                                         {A::WaveLeft, A::Idle},
+                                         {A::Idle, A::WaveRight}}}};
+    static const HeldOutSequences set3{20261206,
+                                       {{{A::WalkForward, A::Clap},
+                                         {A::TurnRight, A::WaveLeft},
+                                         {A::Squat, A::JumpInPlace},
+                                         {A::Bow, A::WaveRight},
+                                         {A::RaiseArms, A::Clap},
+                                         {A::Punch, A::Idle},
+                                         {A::KickRight, A::Bow},
+                                         {A::TurnLeft, A::RaiseArms}}}};
+    switch (set) {
+        case CaptionSet::Train:
+        case CaptionSet::HeldOut:
+            return set1;
+        case CaptionSet::HeldOut2:
+            return set2;
+        case CaptionSet::HeldOut3:
+            break;
+    }
+    return set3;
+}
+
+}  // namespace
+
+CaptionSet heldout_caption_set(int number) {
+    return number <= 1 ? CaptionSet::HeldOut
+                       : (number == 2 ? CaptionSet::HeldOut2 : CaptionSet::HeldOut3);
+}
+
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {
     std::vector<EvalPrompt> out;
-    std::mt19937_64 rng(set == CaptionSet::HeldOut    ? 20261129
-                        : set == CaptionSet::HeldOut2 ? 20261130
-                                                      : 20261206);
+    const HeldOutSequences& sequences = heldout_sequences(set);
+    std::mt19937_64 rng(sequences.seed);
     const auto& subjects = glue(set).subjects;
     for (int i = 0; i < kActionCount; ++i) {
         const auto a = static_cast<Action>(i);
-        const auto list = phrases(a, set);
+        const auto& list = phrases(a, set);
         for (size_t k = 0; k < list.size(); ++k) {
             ClipSpec spec;
             spec.segments.push_back(Segment{a, ActionParams{}, 120});
             out.push_back({std::string(subjects[(i + k) % subjects.size()]) + " " + list[k], spec});
         }
     }
-    using P = std::pair<Action, Action>;
-    const std::array<P, 8> set1 = {{
-        {Action::WalkForward, Action::WaveRight},
-        {Action::WalkForward, Action::Squat},
-        {Action::TurnLeft, Action::WalkForward},
-        {Action::Clap, Action::JumpInPlace},
-        {Action::RaiseArms, Action::Bow},
-        {Action::Idle, Action::Punch},
-        {Action::Squat, Action::WaveLeft},
-        {Action::JumpInPlace, Action::Clap},
-    }};
-    const std::array<P, 8> set2 = {{
-        {Action::WalkForward, Action::TurnLeft},
-        {Action::TurnRight, Action::WalkForward},
-        {Action::JumpInPlace, Action::WaveBoth},
-        {Action::Bow, Action::Clap},
-        {Action::Punch, Action::KickRight},
-        {Action::RaiseArms, Action::Squat},
-        {Action::WaveLeft, Action::Idle},
-        {Action::Idle, Action::WaveRight},
-    }};
-    const std::array<P, 8> set3 = {{
-        {Action::WalkForward, Action::Clap},
-        {Action::TurnRight, Action::WaveLeft},
-        {Action::Squat, Action::JumpInPlace},
-        {Action::Bow, Action::WaveRight},
-        {Action::RaiseArms, Action::Clap},
-        {Action::Punch, Action::Idle},
-        {Action::KickRight, Action::Bow},
-        {Action::TurnLeft, Action::RaiseArms},
-    }};
-    for (const auto& [first, second] : set == CaptionSet::HeldOut    ? set1
-                                       : set == CaptionSet::HeldOut2 ? set2
-                                                                     : set3) {
+    for (const auto& [first, second] : sequences.pairs) {
         ClipSpec spec;
         spec.segments.push_back(Segment{first, ActionParams{}, 60});
         spec.segments.push_back(Segment{second, ActionParams{}, 60});

@@ -98,6 +98,8 @@ struct EvalPrompt {
     ClipSpec spec;  // the intended content (params are defaults)
 };
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set = CaptionSet::HeldOut);
+// Held-out set 1, 2 or 3 (kinema-eval-tiny --set) as a CaptionSet.
+CaptionSet heldout_caption_set(int number);
 // The validation list: captions from the TRAINING thesaurus (2 per action + 8 sequences, fixed
 // seed, default params), for choosing inference settings such as the guidance scale without
 // looking at the held-out sets.

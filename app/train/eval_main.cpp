@@ -114,10 +114,8 @@ int main(int argc, char** argv) {
     int single_ok = 0, single_n = 0, seq_ok = 0, seq_n = 0;
     std::vector<double> times;
     md << "| prompt | intended | judged (seed 0.." << seeds - 1 << ") |\n|---|---|---|\n";
-    for (const auto& p : (set == 0 ? validation_eval_prompts()
-                                   : heldout_eval_prompts(set == 1   ? CaptionSet::HeldOut
-                                                          : set == 2 ? CaptionSet::HeldOut2
-                                                                     : CaptionSet::HeldOut3))) {
+    for (const auto& p :
+         (set == 0 ? validation_eval_prompts() : heldout_eval_prompts(heldout_caption_set(set)))) {
         const int parts = static_cast<int>(p.spec.segments.size());
         std::string intended, judged_all;
         for (int k = 0; k < parts; ++k)

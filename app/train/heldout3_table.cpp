@@ -2,8 +2,8 @@
 
 namespace kinema::train {
 
-const std::vector<std::array<const char*, 2>>& heldout3_phrases() {
-    static const std::vector<std::array<const char*, 2>> t = {
+const std::vector<std::vector<const char*>>& heldout3_phrases() {
+    static const std::vector<std::vector<const char*>> t = {
         // idle
         {"stays put without moving", "is standing perfectly still"},
         // walk_forward

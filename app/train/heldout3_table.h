@@ -8,7 +8,6 @@
 // Thread: immutable tables; any thread.
 #pragma once
 
-#include <array>
 #include <vector>
 
 #include "app/train/caption_table.h"
@@ -16,7 +15,7 @@
 namespace kinema::train {
 
 // In Action enum order.
-const std::vector<std::array<const char*, 2>>& heldout3_phrases();
+const std::vector<std::vector<const char*>>& heldout3_phrases();  // 2 per action
 const CaptionGlue& heldout3_glue();
 
 }  // namespace kinema::train

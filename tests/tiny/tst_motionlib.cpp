@@ -330,11 +330,13 @@ void TstMotionlib::heldOutSet3IsNeverTrainedOn() {
             for (const char* p : *list)
                 taken.insert(stems(p));
     std::vector<std::string> held;
-    for (const auto& pair : h3)
+    for (const auto& pair : h3) {
+        QCOMPARE(pair.size(), size_t{2});
         for (const std::string h : pair) {
             held.push_back(stems(h));
             QVERIFY2(!taken.count(stems(h)), h.c_str());
         }
+    }
     for (const CaptionGlue* other : {&train_glue(), &heldout_glue(), &heldout2_glue()})
         for (const auto& [mine, theirs] :
              {std::pair{&heldout3_glue().subjects, &other->subjects},
