@@ -56,11 +56,15 @@ double uniform(std::mt19937_64& rng, double a, double b) {
 }
 
 std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
-                       double phrase_mix_prob) {
+                       const CaptionAugmentation& aug) {
     const auto& t = table()[static_cast<size_t>(seg.action)];
+    const int action = static_cast<int>(seg.action);
     std::string p = pick(phrases(seg.action, set), rng);
-    if (set == CaptionSet::Train && phrase_mix_prob > 0 && uniform(rng, 0, 1) < phrase_mix_prob)
-        if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
+    const bool train = set == CaptionSet::Train;
+    if (train && aug.phrase_mix_prob > 0 && uniform(rng, 0, 1) < aug.phrase_mix_prob)
+        if (auto mixed = mixed_training_phrase(action, rng)) p = *mixed;
+    if (train && aug.phrase_edit_prob > 0 && uniform(rng, 0, 1) < aug.phrase_edit_prob)
+        p = edited_training_phrase(action, p, rng);
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
     if (modify && t.paced) {
         if (seg.params.speed < 0.88) p += pick(glue(set).slow, rng);
@@ -141,15 +145,15 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
 }
 
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob, std::vector<int>* word_parts,
-                         double phrase_mix_prob) {
+                         const CaptionAugmentation& aug, std::vector<int>* word_parts) {
+    const double unknown_glue_prob = aug.unknown_glue_prob;
     // With probability unknown_glue_prob: 0-max_words copies of a word outside every vocabulary
     // (it encodes as <unk>); otherwise nullopt (keep the glue). Draws nothing from rng at 0.
     auto unknown_words = [&](int max_words) -> std::optional<std::string> {
         if (unknown_glue_prob <= 0 || uniform(rng, 0, 1) >= unknown_glue_prob) return {};
         std::string w;
         for (int k = std::uniform_int_distribution<int>(0, max_words)(rng); k > 0; --k)
-            w += " qxz";
+            w += std::string(" ") + kUnknownWord;
         return w + " ";
     };
     if (word_parts) word_parts->clear();
@@ -169,7 +173,7 @@ std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& 
             out += u ? *u : connective;
             tag(u ? *u : connective, 0);
         }
-        const std::string phrase = phrase_for(spec.segments[i], set, rng, phrase_mix_prob);
+        const std::string phrase = phrase_for(spec.segments[i], set, rng, aug);
         out += phrase;
         tag(phrase, static_cast<int>(i) + 1);
     }

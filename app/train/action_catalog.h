@@ -77,19 +77,30 @@ ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_
 ActionParams random_params(Action action, std::mt19937_64& rng);
 
 enum class CaptionSet { Train, HeldOut, HeldOut2, HeldOut3 };
+
+// Training augmentations of make_caption (all 0: the plain template caption; a zero probability
+// draws nothing, so older commands reproduce their data exactly).
+struct CaptionAugmentation {
+    // With that probability each, the subject and a sequence's connective are replaced by 0-2 /
+    // 0-3 words outside every vocabulary, which encode as <unk> - what unseen subjects and
+    // connectives become at inference.
+    double unknown_glue_prob = 0.0;
+    // CaptionSet::Train only: with that probability each, a segment's phrase is a recombination
+    // of two of its action's training phrases (mixed_training_phrase).
+    double phrase_mix_prob = 0.0;
+    // CaptionSet::Train only: with that probability each, a segment's phrase (after mixing) gets
+    // one word-level edit (edited_training_phrase: adjacent swap, unknown word inserted, or
+    // unknown first word).
+    double phrase_edit_prob = 0.0;
+};
+
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only
 // when they are true of the params.
-// unknown_glue_prob > 0 (training augmentation): with that probability each the subject and a
-// sequence's connective are replaced by 0-2 / 0-3 words outside every vocabulary, which encode as
-// <unk> - what unseen subjects and connectives become at inference.
 // word_parts (optional): receives one entry per caption word (caption_words order): 0 for the
 // subject and connective words, k for the words of the k-th segment's phrase (1-based).
-// phrase_mix_prob > 0 (training augmentation, CaptionSet::Train only): with that probability
-// each, a segment's phrase is a recombination of two of its action's training phrases
-// (mixed_training_phrase). 0 draws nothing extra.
 std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& rng,
-                         double unknown_glue_prob = 0.0, std::vector<int>* word_parts = nullptr,
-                         double phrase_mix_prob = 0.0);
+                         const CaptionAugmentation& augmentation = {},
+                         std::vector<int>* word_parts = nullptr);
 
 // A held-out evaluation list (HeldOut, HeldOut2, HeldOut3): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.

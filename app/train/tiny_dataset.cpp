@@ -45,8 +45,8 @@ TinyVocab build_training_vocab(uint64_t seed, int64_t captions) {
 
 TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames,
                       double sequence_prob, double word_dropout, const MotionStats& stats,
-                      const TinyVocab& vocab, int64_t max_tokens, double unknown_glue_prob,
-                      double phrase_mix_prob) {
+                      const TinyVocab& vocab, int64_t max_tokens,
+                      const CaptionAugmentation& augmentation) {
     std::mt19937_64 rng(seed * 1000003 + static_cast<uint64_t>(step) * 7 + 1);
     std::uniform_real_distribution<double> u(0, 1);
     TrainBatch b;
@@ -62,8 +62,7 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
         const at::Tensor f = encode_frames(synthesize(spec, rng()));
         clips.push_back(at::where(constant, at::zeros_like(f), (f - stats.mean) / safe_std));
         std::vector<int> parts;
-        b.captions.push_back(
-            make_caption(spec, CaptionSet::Train, rng, unknown_glue_prob, &parts, phrase_mix_prob));
+        b.captions.push_back(make_caption(spec, CaptionSet::Train, rng, augmentation, &parts));
         auto t = vocab.encode(b.captions.back(), static_cast<size_t>(max_tokens));
         std::vector<int64_t> tl(t.size(), -100);
         if (parts.size() >= t.size())  // encode keeps the first max_tokens words

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/train/action_catalog.h"
 #include "core/tiny/tiny_vocab.h"
 
 namespace kinema::train {
@@ -39,11 +40,10 @@ struct TrainBatch {
     std::vector<std::string> captions;
 };
 
-// unknown_glue_prob: make_caption's unseen-subject/connective augmentation (0: off);
-// phrase_mix_prob: its recombined-paraphrase augmentation (0: off).
+// augmentation: make_caption's caption augmentations (default: none).
 TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames,
                       double sequence_prob, double word_dropout, const MotionStats& stats,
-                      const TinyVocab& vocab, int64_t max_tokens, double unknown_glue_prob = 0.0,
-                      double phrase_mix_prob = 0.0);
+                      const TinyVocab& vocab, int64_t max_tokens,
+                      const CaptionAugmentation& augmentation = {});
 
 }  // namespace kinema::train

@@ -50,6 +50,10 @@ struct TrainOptions {
     // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
     // nothing, so older commands reproduce).
     double phrase_mix_prob = 0.0;
+    // Share of training phrases given one word-level edit (make_caption's phrase_edit_prob):
+    // adjacent words swapped, an unknown word inserted, or an unknown first word - for word
+    // orders and verbs the thesaurus does not have. 0 = off (draws nothing).
+    double phrase_edit_prob = 0.0;
     // Written to config.json (test_cfg.translation_guidance_cap): the sampler guides the root
     // translation with min(cfg, cap), so strong guidance does not speed walks up. 0 = no cap.
     double translation_guidance_cap = 0.0;

@@ -119,10 +119,10 @@ void TstMotionlib::unknownGlueAugmentation() {
     for (int i = 0; i < 300; ++i) {
         const ClipSpec spec = random_clip_spec(spec_rng, 120, 1.0);
         std::mt19937_64 a(i), b(i), c(i);
-        QCOMPARE(make_caption(spec, CaptionSet::Train, a, 0.0),
+        QCOMPARE(make_caption(spec, CaptionSet::Train, a, {0.0}),
                  make_caption(spec, CaptionSet::Train, b));
         QCOMPARE(a(), b());
-        const std::string caption = make_caption(spec, CaptionSet::Train, c, 1.0);
+        const std::string caption = make_caption(spec, CaptionSet::Train, c, {1.0});
         for (const char* conn : train.connectives)
             QVERIFY2(caption.find(conn) == std::string::npos, caption.c_str());
         for (const char* subject : train.subjects)
@@ -186,24 +186,26 @@ void TstMotionlib::heldOutCaptionsAreNeverTrainedOn() {
 
 void TstMotionlib::tokenLabelsFollowTheCaptionsParts() {
     // make_caption's word_parts tags every word: 0 for subject / connective words, k for the k-th
-    // phrase - in every caption set, with and without the unknown-glue and phrase-mixing
-    // augmentations, and asking for them draws nothing extra (the caption is the same).
+    // phrase - in every caption set, with and without the unknown-glue, phrase-mixing and
+    // phrase-edit augmentations, and asking for them draws nothing extra (the caption is the
+    // same).
     std::mt19937_64 spec_rng(11);
     for (const auto set : {CaptionSet::Train, CaptionSet::HeldOut, CaptionSet::HeldOut2})
         for (int i = 0; i < 400; ++i) {
             const ClipSpec spec = random_clip_spec(spec_rng, 120, 0.6);
-            const double glue = (i % 2) ? 0.5 : 0.0, mix = (i % 3) ? 0.0 : 0.7;
+            const double glue = (i % 2) ? 0.5 : 0.0, mix = (i % 3) ? 0.0 : 0.7,
+                         edit = (i % 5) ? 0.0 : 0.8;
             std::mt19937_64 a(i), b(i);
             std::vector<int> parts;
-            const std::string caption = make_caption(spec, set, a, glue, &parts, mix);
-            QCOMPARE(caption, make_caption(spec, set, b, glue, nullptr, mix));
+            const std::string caption = make_caption(spec, set, a, {glue, mix, edit}, &parts);
+            QCOMPARE(caption, make_caption(spec, set, b, {glue, mix, edit}, nullptr));
             const auto words = caption_words(caption);
             QCOMPARE(parts.size(), words.size());
             for (size_t k = 1; k < parts.size(); ++k)
                 QVERIFY2(parts[k] == 0 || parts[k] >= parts[k - 1] || parts[k - 1] == 0,
                          caption.c_str());
             for (size_t k = 0; k < parts.size(); ++k)
-                if (words[k] == "qxz") QCOMPARE(parts[k], 0);
+                if (words[k] == "qxz" && edit == 0.0) QCOMPARE(parts[k], 0);
             for (size_t seg = 1; seg <= spec.segments.size(); ++seg)
                 QVERIFY2(std::count(parts.begin(), parts.end(), static_cast<int>(seg)) > 0,
                          caption.c_str());
@@ -212,7 +214,7 @@ void TstMotionlib::tokenLabelsFollowTheCaptionsParts() {
     // -100 on padding.
     const TinyVocab vocab = build_training_vocab(1, 2000);
     const MotionStats stats{at::zeros({kFrameDim}), at::ones({kFrameDim})};
-    const TrainBatch b = make_batch(3, 0, 12, 120, 0.5, 0.0, stats, vocab, 32, 0.3);
+    const TrainBatch b = make_batch(3, 0, 12, 120, 0.5, 0.0, stats, vocab, 32, {0.3});
     QCOMPARE(b.token_labels.sizes(), b.ids.sizes());
     QVERIFY((b.token_labels.eq(-100) == b.text_valid.logical_not()).all().item<bool>());
     const auto valid = b.token_labels.masked_select(b.text_valid);
@@ -302,7 +304,7 @@ void TstMotionlib::phraseMixingRecombinesOnlyTheActionsOwnWords() {
     for (int i = 0; i < 100; ++i) {
         const ClipSpec spec = random_clip_spec(spec_rng, 120, 0.5);
         std::mt19937_64 x(i), y(i);
-        QCOMPARE(make_caption(spec, CaptionSet::Train, x, 0.0, nullptr, 0.0),
+        QCOMPARE(make_caption(spec, CaptionSet::Train, x, {0.0, 0.0, 0.0}, nullptr),
                  make_caption(spec, CaptionSet::Train, y));
         QCOMPARE(x(), y());
     }
