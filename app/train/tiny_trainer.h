@@ -30,6 +30,11 @@ struct TrainOptions {
     double word_dropout = 0.1;
     double sequence_prob = 0.25;
     double ema_decay = 0.995;
+    // A second EMA of the same run (e.g. a longer average, 0.999), written as a complete model
+    // folder to extra_ema_out when that is set: two averages of one run compare without the
+    // run-to-run noise.
+    double extra_ema_decay = 0.999;
+    std::filesystem::path extra_ema_out;
     // Weight of the text encoder's auxiliary loss: a linear classifier on the pooled vtxt predicts
     // the clip's actions (cross-entropy; the head is not exported). Without it the jointly trained
     // encoder stays nearly uninformative and the DiT learns an unconditional prior.
