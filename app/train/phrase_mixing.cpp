@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "app/train/caption_table.h"
-#include "app/train/heldout3_table.h"
 #include "core/tiny/tiny_vocab.h"
 
 namespace kinema::train {
@@ -25,8 +24,7 @@ std::string stems(const std::string& text) {
 
 // " a b c " forms, so that find() matches whole words only.
 struct Forbidden {
-    std::vector<std::string> held_out;               // sets 1 and 2, every action
-    std::vector<std::string> held_out_all;           // sets 1, 2 and 3
+    std::vector<std::string> held_out;               // both sets, every action
     std::vector<std::set<std::string>> other_train;  // per action: other actions' phrases
     std::map<std::string, int> actions_using;        // word -> actions whose phrases have it
 };
@@ -39,10 +37,6 @@ const Forbidden& forbidden() {
             for (const auto* list : {&t.held_out, &t.held_out2})
                 for (const char* p : *list)
                     out.held_out.push_back(" " + stems(p) + " ");
-        out.held_out_all = out.held_out;
-        for (const auto& list : heldout3_phrases())
-            for (const char* p : list)
-                out.held_out_all.push_back(" " + stems(p) + " ");
         out.other_train.resize(table.size());
         for (size_t a = 0; a < table.size(); ++a)
             for (size_t b = 0; b < table.size(); ++b)
@@ -108,38 +102,6 @@ std::optional<std::string> mixed_training_phrase(int action_index, std::mt19937_
     if (f.other_train[static_cast<size_t>(action_index)].count(s)) return std::nullopt;
     for (const auto& h : f.held_out)
         if ((" " + s + " ").find(h) != std::string::npos) return std::nullopt;
-    return text;
-}
-
-std::string edited_training_phrase(int action_index, const std::string& phrase,
-                                   std::mt19937_64& rng) {
-    std::vector<std::string> words;
-    for (size_t start = 0; start < phrase.size();) {
-        size_t end = phrase.find(' ', start);
-        if (end == std::string::npos) end = phrase.size();
-        if (end > start) words.push_back(phrase.substr(start, end - start));
-        start = end + 1;
-    }
-    const int kind = std::uniform_int_distribution<int>(0, 2)(rng);
-    const size_t at = std::uniform_int_distribution<size_t>(0, 1u << 20)(rng);
-    const size_t n = words.size();
-    if (n < 2) return phrase;
-    if (kind == 1) {
-        words.insert(words.begin() + static_cast<std::ptrdiff_t>(at % (n + 1)), kUnknownWord);
-        return joined(words);
-    }
-    if (kind == 2) {
-        words.front() = kUnknownWord;
-        return joined(words);
-    }
-    const size_t i = at % (n - 1);
-    std::swap(words[i], words[i + 1]);
-    const std::string text = joined(words);
-    const Forbidden& f = forbidden();
-    const std::string s = stems(text);
-    if (f.other_train[static_cast<size_t>(action_index)].count(s)) return phrase;
-    for (const auto& h : f.held_out_all)
-        if ((" " + s + " ").find(h) != std::string::npos) return phrase;
     return text;
 }
 

@@ -20,19 +20,4 @@ namespace kinema::train {
 // forbidden (see above). Always draws the same number of values from rng.
 std::optional<std::string> mixed_training_phrase(int action_index, std::mt19937_64& rng);
 
-// Training augmentation for words and word orders no thesaurus has: one random edit of a
-// training phrase (its words split at spaces), each kind with probability 1/3:
-//  - two adjacent words swapped ("walks sideways right" from "walks right sideways");
-//  - an unknown word (outside every vocabulary, encodes as <unk>) inserted anywhere;
-//  - the first word (usually the verb) replaced by an unknown word, so the rest of the phrase
-//    has to carry the action ("<unk> forward with both feet") - what an unseen verb becomes.
-// The phrase is returned unchanged when the edit does not apply (one-word phrases) or when a
-// swap yields another action's training phrase or contains a held-out phrase of any set (1-3,
-// compared on stems). Always draws the same number of values from rng.
-std::string edited_training_phrase(int action_index, const std::string& phrase,
-                                   std::mt19937_64& rng);
-
-// The unknown word the augmentations insert (no vocabulary has it).
-inline constexpr const char* kUnknownWord = "qxz";
-
 }  // namespace kinema::train

@@ -187,11 +187,9 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         std::printf("kinema-tiny: %lld trainable parameters (DiT %lld)\n",
                     static_cast<long long>(n_params),
                     static_cast<long long>(dit.registry().num_parameters()));
-        std::vector<at::Tensor> ema, extra_ema;
-        for (const auto& p : params) {
+        std::vector<at::Tensor> ema;
+        for (const auto& p : params)
             ema.push_back(p.detach().clone());
-            if (!o.extra_ema_out.empty()) extra_ema.push_back(p.detach().clone());
-        }
 
         torch::optim::AdamW opt(
             params,
@@ -223,9 +221,9 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                 static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
             const auto t_data = std::chrono::steady_clock::now();
-            const TrainBatch b = make_batch(
-                o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats, vocab,
-                tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob, o.phrase_edit_prob});
+            const TrainBatch b =
+                make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats,
+                           vocab, tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob});
             data_s +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);
@@ -268,14 +266,10 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             opt.step();
             {
                 at::NoGradGuard no_grad;
-                const double warm =
-                    (1.0 + static_cast<double>(step)) / (10.0 + static_cast<double>(step));
-                const double d = std::min(o.ema_decay, warm);
+                const double d = std::min(o.ema_decay, (1.0 + static_cast<double>(step)) /
+                                                           (10.0 + static_cast<double>(step)));
                 for (size_t i = 0; i < params.size(); ++i)
                     ema[i].mul_(d).add_(params[i].detach(), 1 - d);
-                const double d2 = std::min(o.extra_ema_decay, warm);
-                for (size_t i = 0; i < extra_ema.size(); ++i)
-                    extra_ema[i].mul_(d2).add_(params[i].detach(), 1 - d2);
             }
             const double l = flow_loss.item<double>();
             action_window += action_loss.item<double>();
@@ -301,87 +295,72 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         }
         report.wall_s = elapsed_s();
 
-        // Writes a model folder with the given EMA weights (the main one to --out, the extra one,
-        // if asked for, to --extra-ema-out).
-        auto write_folder = [&](const fs::path& dir, const std::vector<at::Tensor>& weights,
-                                double decay) -> Status {
-            std::error_code dir_ec;
-            fs::create_directories(dir, dir_ec);
-            if (dir_ec)
-                return make_error(ErrorKind::Io,
-                                  "cannot create " + dir.string() + ": " + dir_ec.message());
-            std::vector<std::pair<std::string, at::Tensor>> tensors;
-            // Weights in F16 (the folder must stay <= 25 MB; the loader binds them as float32); the
-            // pipeline tensors (names without a dot) stay F32.
-            for (size_t i = 0; i < n_exported; ++i) {
-                const bool pipeline = named[i].first.find('.') == std::string::npos;
-                tensors.emplace_back(named[i].first,
-                                     weights[i].to(pipeline ? at::kFloat : at::kHalf).contiguous());
-            }
-            tensors.emplace_back("special_game_vtxt_feat", at::zeros({1, 1, o.text_width}));
-            tensors.emplace_back("special_game_ctxt_feat", at::zeros({1, 1, o.text_width}));
-            tensors.emplace_back("mean", stats.mean);
-            tensors.emplace_back("std", stats.std);
-            KINEMA_TRY_STATUS(
-                write_safetensors(dir / "model.safetensors", tensors,
-                                  {{"format", "kinema-tiny"}, {"data_version", kDataVersion}}));
-            KINEMA_TRY_STATUS(vocab.save(dir / "vocab.txt"));
-            KINEMA_TRY_STATUS(write_text(dir / "config.json", config_json(o, cfg).dump(2) + "\n"));
-            nlohmann::json marker = {
-                {"format", "kinema-tiny"},
-                {"format_version", 1},
-                {"display_name", "Kinema Tiny (built-in)"},
-                {"weights", "model.safetensors"},
-                {"config", "config.json"},
-                {"vocab", "vocab.txt"},
-                {"text_encoder",
-                 {{"vocab_size", tc.vocab_size},
-                  {"width", tc.width},
-                  {"heads", tc.heads},
-                  {"layers", tc.layers},
-                  {"max_tokens", tc.max_tokens},
-                  {"mlp_ratio", tc.mlp_ratio},
-                  {"word_form", TinyVocab::word_form_name(vocab.word_form())}}},
-                {"known_actions", all_action_names()},
-                {"data_version", kDataVersion},
-                {"default_duration_s", static_cast<double>(o.frames) / 30.0},
-                {"recommended_cfg_scale", o.recommended_cfg_scale},
-                {"notice",
-                 "kinema-tiny knows only its listed actions and two-part sequences of them"}};
-            KINEMA_TRY_STATUS(write_text(dir / kKinemaTinyMarker, marker.dump(2) + "\n"));
-            nlohmann::json curve = nlohmann::json::array();
-            for (const auto& [s, l] : report.loss_curve)
-                curve.push_back({s, l});
-            nlohmann::json meta = {{"data_version", kDataVersion},
-                                   {"seed", o.seed},
-                                   {"steps", report.steps_done},
-                                   {"steps_requested", o.steps},
-                                   {"batch", o.batch},
-                                   {"frames", o.frames},
-                                   {"lr", o.lr},
-                                   {"ema_decay", decay},
-                                   {"cond_dropout", o.cond_dropout},
-                                   {"word_dropout", o.word_dropout},
-                                   {"action_loss_weight", o.action_loss_weight},
-                                   {"token_action_loss_weight", o.token_action_loss_weight},
-                                   {"root_loss_weight", o.root_loss_weight},
-                                   {"unknown_glue_prob", o.unknown_glue_prob},
-                                   {"phrase_mix_prob", o.phrase_mix_prob},
-                                   {"phrase_edit_prob", o.phrase_edit_prob},
-                                   {"sequence_prob", o.sequence_prob},
-                                   {"threads", o.threads},
-                                   {"wall_s", report.wall_s},
-                                   {"parameters", n_params},
-                                   {"final_loss", report.final_loss},
-                                   {"loss_curve", curve},
-                                   {"actions", all_action_names()},
-                                   {"trainer", "kinema-train-tiny"}};
-            KINEMA_TRY_STATUS(write_text(dir / "metadata.json", meta.dump(2) + "\n"));
-            return {};
-        };
-        KINEMA_TRY_STATUS(write_folder(o.out, ema, o.ema_decay));
-        if (!o.extra_ema_out.empty())
-            KINEMA_TRY_STATUS(write_folder(o.extra_ema_out, extra_ema, o.extra_ema_decay));
+        // Write the EMA weights.
+        std::vector<std::pair<std::string, at::Tensor>> tensors;
+        // Weights in F16 (the folder must stay <= 25 MB; the loader binds them as float32); the
+        // pipeline tensors (names without a dot) stay F32.
+        for (size_t i = 0; i < n_exported; ++i) {
+            const bool pipeline = named[i].first.find('.') == std::string::npos;
+            tensors.emplace_back(named[i].first,
+                                 ema[i].to(pipeline ? at::kFloat : at::kHalf).contiguous());
+        }
+        tensors.emplace_back("special_game_vtxt_feat", at::zeros({1, 1, o.text_width}));
+        tensors.emplace_back("special_game_ctxt_feat", at::zeros({1, 1, o.text_width}));
+        tensors.emplace_back("mean", stats.mean);
+        tensors.emplace_back("std", stats.std);
+        KINEMA_TRY_STATUS(
+            write_safetensors(o.out / "model.safetensors", tensors,
+                              {{"format", "kinema-tiny"}, {"data_version", kDataVersion}}));
+        KINEMA_TRY_STATUS(vocab.save(o.out / "vocab.txt"));
+        KINEMA_TRY_STATUS(write_text(o.out / "config.json", config_json(o, cfg).dump(2) + "\n"));
+        nlohmann::json marker = {
+            {"format", "kinema-tiny"},
+            {"format_version", 1},
+            {"display_name", "Kinema Tiny (built-in)"},
+            {"weights", "model.safetensors"},
+            {"config", "config.json"},
+            {"vocab", "vocab.txt"},
+            {"text_encoder",
+             {{"vocab_size", tc.vocab_size},
+              {"width", tc.width},
+              {"heads", tc.heads},
+              {"layers", tc.layers},
+              {"max_tokens", tc.max_tokens},
+              {"mlp_ratio", tc.mlp_ratio},
+              {"word_form", TinyVocab::word_form_name(vocab.word_form())}}},
+            {"known_actions", all_action_names()},
+            {"data_version", kDataVersion},
+            {"default_duration_s", static_cast<double>(o.frames) / 30.0},
+            {"recommended_cfg_scale", o.recommended_cfg_scale},
+            {"notice", "kinema-tiny knows only its listed actions and two-part sequences of them"}};
+        KINEMA_TRY_STATUS(write_text(o.out / kKinemaTinyMarker, marker.dump(2) + "\n"));
+        nlohmann::json curve = nlohmann::json::array();
+        for (const auto& [s, l] : report.loss_curve)
+            curve.push_back({s, l});
+        nlohmann::json meta = {{"data_version", kDataVersion},
+                               {"seed", o.seed},
+                               {"steps", report.steps_done},
+                               {"steps_requested", o.steps},
+                               {"batch", o.batch},
+                               {"frames", o.frames},
+                               {"lr", o.lr},
+                               {"ema_decay", o.ema_decay},
+                               {"cond_dropout", o.cond_dropout},
+                               {"word_dropout", o.word_dropout},
+                               {"action_loss_weight", o.action_loss_weight},
+                               {"token_action_loss_weight", o.token_action_loss_weight},
+                               {"root_loss_weight", o.root_loss_weight},
+                               {"unknown_glue_prob", o.unknown_glue_prob},
+                               {"phrase_mix_prob", o.phrase_mix_prob},
+                               {"sequence_prob", o.sequence_prob},
+                               {"threads", o.threads},
+                               {"wall_s", report.wall_s},
+                               {"parameters", n_params},
+                               {"final_loss", report.final_loss},
+                               {"loss_curve", curve},
+                               {"actions", all_action_names()},
+                               {"trainer", "kinema-train-tiny"}};
+        KINEMA_TRY_STATUS(write_text(o.out / "metadata.json", meta.dump(2) + "\n"));
         return report;
     } catch (const c10::Error& e) {
         return make_error(ErrorKind::Internal,

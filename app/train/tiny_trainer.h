@@ -30,11 +30,6 @@ struct TrainOptions {
     double word_dropout = 0.1;
     double sequence_prob = 0.25;
     double ema_decay = 0.995;
-    // A second EMA of the same run (e.g. a longer average, 0.999), written as a complete model
-    // folder to extra_ema_out when that is set: two averages of one run compare without the
-    // run-to-run noise.
-    double extra_ema_decay = 0.999;
-    std::filesystem::path extra_ema_out;
     // Weight of the text encoder's auxiliary loss: a linear classifier on the pooled vtxt predicts
     // the clip's actions (cross-entropy; the head is not exported). Without it the jointly trained
     // encoder stays nearly uninformative and the DiT learns an unconditional prior.
@@ -55,10 +50,6 @@ struct TrainOptions {
     // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
     // nothing, so older commands reproduce).
     double phrase_mix_prob = 0.0;
-    // Share of training phrases given one word-level edit (make_caption's phrase_edit_prob):
-    // adjacent words swapped, an unknown word inserted, or an unknown first word - for word
-    // orders and verbs the thesaurus does not have. 0 = off (draws nothing).
-    double phrase_edit_prob = 0.0;
     // Written to config.json (test_cfg.translation_guidance_cap): the sampler guides the root
     // translation with min(cfg, cap), so strong guidance does not speed walks up. 0 = no cap.
     double translation_guidance_cap = 0.0;

@@ -32,17 +32,6 @@ int main(int argc, char** argv) {
     app.add_option("--phrase-mix-prob", o.phrase_mix_prob,
                    "probability that a training phrase is recombined from two of its action's")
         ->check(CLI::Range(0.0, 1.0));
-    app.add_option("--ema-decay", o.ema_decay, "decay of the EMA written to --out")
-        ->check(CLI::Range(0.0, 0.99999));
-    app.add_option("--extra-ema-decay", o.extra_ema_decay,
-                   "decay of a second EMA, written to --extra-ema-out")
-        ->check(CLI::Range(0.0, 0.99999));
-    app.add_option("--extra-ema-out", o.extra_ema_out,
-                   "also write the model with the second EMA's weights to this folder");
-    app.add_option("--phrase-edit-prob", o.phrase_edit_prob,
-                   "probability that a training phrase gets one word-level edit (swap, unknown "
-                   "word inserted, unknown first word)")
-        ->check(CLI::Range(0.0, 1.0));
     app.add_option("--translation-guidance-cap", o.translation_guidance_cap,
                    "guidance cap of the root translation, written to config.json (0: none)")
         ->check(CLI::Range(0.0, 15.0));
