@@ -31,7 +31,7 @@ ColumnLayout {
                 if (id === root.settings.modelId) return
                 root.settings.modelId = id
                 // Each model starts from the guidance it is meant to run at.
-                root.settings.cfgScale = root.library.recommendedCfg(id)
+                root.settings.useModelGuidance(root.library.recommendedCfg(id))
             }
             ToolTip.visible: hovered
             ToolTip.delay: 500

@@ -38,7 +38,11 @@ GenerationController::GenerationController(QObject* parent)
                     // A different model than last time: start from its own guidance.
                     const QString id = library_->firstAvailable();
                     settings_->setProperty("modelId", id);
-                    settings_->setProperty("cfgScale", library_->recommendedCfg(id));
+                    settings_->useModelGuidance(library_->recommendedCfg(id));
+                } else {
+                    // The same model: a guidance the user chose stays; the model's default of
+                    // an earlier version follows its current recommendation.
+                    settings_->adoptModelGuidance(library_->recommendedCfg(current));
                 }
                 Q_EMIT engineStateChanged();
             });

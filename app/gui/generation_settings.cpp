@@ -5,6 +5,7 @@
 #include <QSettings>
 
 #include <algorithm>
+#include <cmath>
 
 GenerationSettings::GenerationSettings(QObject* parent) : QObject(parent) {
     load();
@@ -72,7 +73,7 @@ void GenerationSettings::resetDefaults() {
     // The prompt and the model stay: they are choices, not tuning.
     duration_s_ = 4.0;
     steps_ = 50;
-    cfg_scale_ = 5.0;
+    cfg_scale_ = cfg_model_default_ > 0 ? cfg_model_default_ : 5.0;  // the model's own
     seeds_ = QStringLiteral("0");
     quality_mode_ = false;
     teacache_enabled_ = false;
@@ -85,6 +86,19 @@ void GenerationSettings::resetDefaults() {
     Q_EMIT changed();
 }
 
+void GenerationSettings::useModelGuidance(double recommended_cfg) {
+    cfg_scale_ = recommended_cfg;
+    cfg_model_default_ = recommended_cfg;
+    Q_EMIT changed();
+}
+
+void GenerationSettings::adoptModelGuidance(double recommended_cfg) {
+    const bool users_choice =
+        cfg_model_default_ > 0 && std::abs(cfg_scale_ - cfg_model_default_) > 0.01;
+    if (!users_choice && std::abs(cfg_scale_ - recommended_cfg) > 0.01)
+        useModelGuidance(recommended_cfg);
+}
+
 void GenerationSettings::load() {
     QSettings s;
     s.beginGroup(QStringLiteral("generation"));
@@ -92,6 +106,7 @@ void GenerationSettings::load() {
     duration_s_ = s.value("duration_s", duration_s_).toDouble();
     steps_ = s.value("steps", steps_).toInt();
     cfg_scale_ = s.value("cfg_scale", cfg_scale_).toDouble();
+    cfg_model_default_ = s.value("cfg_model_default", cfg_model_default_).toDouble();
     seeds_ = s.value("seeds", seeds_).toString();
     model_id_ = s.value("model_id", model_id_).toString();
     quality_mode_ = s.value("quality_mode", quality_mode_).toBool();
@@ -111,6 +126,7 @@ void GenerationSettings::save() const {
     s.setValue("duration_s", duration_s_);
     s.setValue("steps", steps_);
     s.setValue("cfg_scale", cfg_scale_);
+    s.setValue("cfg_model_default", cfg_model_default_);
     s.setValue("seeds", seeds_);
     s.setValue("model_id", model_id_);
     s.setValue("quality_mode", quality_mode_);

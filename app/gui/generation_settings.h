@@ -18,6 +18,10 @@ class GenerationSettings : public QObject {
     Q_PROPERTY(double durationS MEMBER duration_s_ NOTIFY changed)
     Q_PROPERTY(int steps MEMBER steps_ NOTIFY changed)
     Q_PROPERTY(double cfgScale MEMBER cfg_scale_ NOTIFY changed)
+    // The model's recommended guidance when cfgScale was last set from it (0: not known, e.g.
+    // settings saved by an older build). cfgScale equal to it means "the model's default", which
+    // follows the model when its recommendation changes; any other value is the user's choice.
+    Q_PROPERTY(double cfgModelDefault MEMBER cfg_model_default_ NOTIFY changed)
     Q_PROPERTY(QString seeds MEMBER seeds_ NOTIFY changed)
     Q_PROPERTY(int variations READ variations WRITE setVariations NOTIFY changed)
     Q_PROPERTY(QString modelId MEMBER model_id_ NOTIFY changed)
@@ -44,6 +48,12 @@ public:
 
     Q_INVOKABLE void rollSeeds();
     Q_INVOKABLE void resetDefaults();
+    // Sets cfgScale to a model's recommended guidance and remembers it as the model's default.
+    Q_INVOKABLE void useModelGuidance(double recommended_cfg);
+    // At start-up, for the saved model: keeps a guidance the user chose, otherwise (the saved
+    // value was the model's default of the time, or is of unknown origin) moves to the model's
+    // current recommendation.
+    void adoptModelGuidance(double recommended_cfg);
 
     kinema::GenerationRequest toRequest() const;
 
@@ -58,6 +68,7 @@ private:
     double duration_s_ = 4.0;
     int steps_ = 50;
     double cfg_scale_ = 5.0;
+    double cfg_model_default_ = 0.0;
     QString seeds_ = QStringLiteral("0");
     QString model_id_;
     bool quality_mode_ = false;

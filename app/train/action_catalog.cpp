@@ -2,6 +2,7 @@
 
 #include "app/train/caption_table.h"
 #include "app/train/heldout3_table.h"
+#include "app/train/heldout4_table.h"
 #include "app/train/phrase_mixing.h"
 #include "core/tiny/tiny_vocab.h"
 
@@ -25,9 +26,11 @@ const CaptionGlue& glue(CaptionSet set) {
         case CaptionSet::HeldOut2:
             return heldout2_glue();
         case CaptionSet::HeldOut3:
+            return heldout3_glue();
+        case CaptionSet::HeldOut4:
             break;
     }
-    return heldout3_glue();
+    return heldout4_glue();
 }
 
 const std::vector<const char*>& phrases(Action action, CaptionSet set) {
@@ -41,9 +44,11 @@ const std::vector<const char*>& phrases(Action action, CaptionSet set) {
         case CaptionSet::HeldOut2:
             return t.held_out2;
         case CaptionSet::HeldOut3:
+            return heldout3_phrases()[i];
+        case CaptionSet::HeldOut4:
             break;
     }
-    return heldout3_phrases()[i];
+    return heldout4_phrases()[i];
 }
 
 template <typename T>
@@ -62,6 +67,9 @@ std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
     if (set == CaptionSet::Train && aug.phrase_mix_prob > 0 &&
         uniform(rng, 0, 1) < aug.phrase_mix_prob)
         if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
+    if (set == CaptionSet::Train && aug.verb_synonym_prob > 0 &&
+        uniform(rng, 0, 1) < aug.verb_synonym_prob)
+        if (auto s = synonym_training_phrase(static_cast<int>(seg.action), p, rng)) p = *s;
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
     if (modify && t.paced) {
         if (seg.params.speed < 0.88) p += pick(glue(set).slow, rng);
@@ -232,6 +240,15 @@ const HeldOutSequences& heldout_sequences(CaptionSet set) {
                                          {A::Punch, A::Idle},
                                          {A::KickRight, A::Bow},
                                          {A::TurnLeft, A::RaiseArms}}}};
+    static const HeldOutSequences set4{20261207,
+                                       {{{A::WalkForward, A::WaveBoth},
+                                         {A::Clap, A::TurnLeft},
+                                         {A::KickRight, A::Squat},
+                                         {A::Idle, A::Bow},
+                                         {A::WaveRight, A::JumpInPlace},
+                                         {A::TurnRight, A::Punch},
+                                         {A::RaiseArms, A::WalkForward},
+                                         {A::Bow, A::Idle}}}};
     switch (set) {
         case CaptionSet::Train:
         case CaptionSet::HeldOut:
@@ -239,16 +256,26 @@ const HeldOutSequences& heldout_sequences(CaptionSet set) {
         case CaptionSet::HeldOut2:
             return set2;
         case CaptionSet::HeldOut3:
+            return set3;
+        case CaptionSet::HeldOut4:
             break;
     }
-    return set3;
+    return set4;
 }
 
 }  // namespace
 
 CaptionSet heldout_caption_set(int number) {
-    return number <= 1 ? CaptionSet::HeldOut
-                       : (number == 2 ? CaptionSet::HeldOut2 : CaptionSet::HeldOut3);
+    switch (number) {
+        case 2:
+            return CaptionSet::HeldOut2;
+        case 3:
+            return CaptionSet::HeldOut3;
+        case 4:
+            return CaptionSet::HeldOut4;
+        default:
+            return CaptionSet::HeldOut;
+    }
 }
 
 std::vector<EvalPrompt> heldout_eval_prompts(CaptionSet set) {

@@ -1,8 +1,8 @@
 // The actions of the procedural motion library, their generation parameters and the caption
 // templates kinema-tiny is trained on (words in caption_table.h). Besides the training templates
-// there are three held-out paraphrase sets that training never sees (used only for evaluation;
-// sets 1 and 2 in caption_table.h, set 3, written blind, in heldout3_table.h).
-// Thread: pure functions and immutable tables; any thread.
+// there are four held-out paraphrase sets that training never sees (used only for evaluation;
+// sets 1 and 2 in caption_table.h, sets 3 and 4, written blind, in heldout3_table.h and
+// heldout4_table.h). Thread: pure functions and immutable tables; any thread.
 #pragma once
 
 #include <cstdint>
@@ -76,7 +76,7 @@ bool sequenceable(Action action);
 ClipSpec random_clip_spec(std::mt19937_64& rng, int64_t frames, double sequence_prob);
 ActionParams random_params(Action action, std::mt19937_64& rng);
 
-enum class CaptionSet { Train, HeldOut, HeldOut2, HeldOut3 };
+enum class CaptionSet { Train, HeldOut, HeldOut2, HeldOut3, HeldOut4 };
 
 // Training augmentations of make_caption (all 0: the plain template caption; a zero probability
 // draws nothing, so older commands reproduce their data exactly).
@@ -88,6 +88,9 @@ struct CaptionAugmentation {
     // CaptionSet::Train only: with that probability each, a segment's phrase is a recombination
     // of two of its action's training phrases (mixed_training_phrase).
     double phrase_mix_prob = 0.0;
+    // CaptionSet::Train only: with that probability each, a segment's phrase (after mixing) gets
+    // its verb replaced by a WordNet synonym (synonym_training_phrase).
+    double verb_synonym_prob = 0.0;
 };
 
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only
@@ -98,7 +101,7 @@ std::string make_caption(const ClipSpec& spec, CaptionSet set, std::mt19937_64& 
                          const CaptionAugmentation& augmentation = {},
                          std::vector<int>* word_parts = nullptr);
 
-// A held-out evaluation list (HeldOut, HeldOut2, HeldOut3): every single action with its two
+// A held-out evaluation list (HeldOut .. HeldOut4): every single action with its two
 // paraphrases of that set plus a fixed set of eight two-part sequences. Deterministic.
 struct EvalPrompt {
     std::string prompt;

@@ -1,4 +1,4 @@
-// kinema-eval-tiny: generates a held-out paraphrase set (--set 1|2|3) with a kinema-tiny folder
+// kinema-eval-tiny: generates a held-out paraphrase set (--set 1|2|3|4) with a kinema-tiny folder
 // (50 Euler steps, the model's recommended guidance, 4 s by default) and reports the judge's
 // accuracy, a confusion list and timings (Markdown).
 //   kinema-eval-tiny --model resources/models/kinema-tiny --set 1 --markdown report.md
@@ -41,9 +41,9 @@ int main(int argc, char** argv) {
     app.add_option("--parts", parts, "with --prompt: judge this many equal windows (a sequence: 2)")
         ->check(CLI::Range(1, 3));
     app.add_option("--set", set,
-                   "held-out paraphrase set 1, 2 or 3; 0: validation captions from the training "
+                   "held-out paraphrase set 1, 2, 3 or 4; 0: validation captions from the training "
                    "thesaurus (for choosing settings)")
-        ->check(CLI::Range(0, 3));
+        ->check(CLI::Range(0, 4));
     app.add_flag("--words-only", unknown_only,
                  "with --prompt: print its vocabulary words and stop");
     app.add_flag("--raw", raw, "judge the raw sampled frames (no smoothing/grounding)");

@@ -147,6 +147,41 @@ private Q_SLOTS:
             QVERIFY(c.library()->recommendedCfg(id) < 5.0);
     }
 
+    // The saved model at start-up: a guidance that was the model's default when it was saved (or
+    // of unknown origin, from an older build) follows the model's current recommendation; one the
+    // user chose stays.
+    void savedGuidanceFollowsTheModelUnlessTheUserChoseIt() {
+        QString id;
+        double recommended = 0;
+        {
+            GenerationController c;
+            if (!wait_engine(c)) QSKIP("engine unavailable");
+            id = c.settings()->property("modelId").toString();
+            recommended = c.library()->recommendedCfg(id);
+        }
+        auto start_with = [&](double cfg, double model_default) {
+            {
+                GenerationSettings s;
+                s.setProperty("modelId", id);
+                s.setProperty("cfgScale", cfg);
+                s.setProperty("cfgModelDefault", model_default);
+            }
+            GenerationController c;
+            if (!wait_engine(c) || c.settings()->property("modelId").toString() != id)
+                return -1.0;  // not the saved model: fails the comparisons below
+            return c.settings()->property("cfgScale").toDouble();
+        };
+        const double old_default = recommended + 1.5;  // the model recommended this before
+        QCOMPARE(start_with(old_default, old_default), recommended);
+        QCOMPARE(start_with(old_default, 0.0), recommended);  // saved by an older build
+        QCOMPARE(start_with(recommended + 3.0, recommended), recommended + 3.0);  // user's choice
+        QCOMPARE(start_with(recommended + 3.0, old_default), recommended + 3.0);  // user's choice
+        GenerationSettings s;
+        s.useModelGuidance(2.5);
+        QCOMPARE(s.property("cfgScale").toDouble(), 2.5);
+        QCOMPARE(s.property("cfgModelDefault").toDouble(), 2.5);
+    }
+
     void progressIsMonotonicWithOnePreviewPerStep() {
         GenerationController c;
         if (!wait_engine(c)) QSKIP("engine unavailable");

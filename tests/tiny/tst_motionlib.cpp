@@ -12,7 +12,6 @@
 #include "app/train/action_catalog.h"
 #include "app/train/caption_table.h"
 #include "app/train/frame_codec.h"
-#include "app/train/heldout3_table.h"
 #include "app/train/motion_judge.h"
 #include "app/train/motion_synth.h"
 #include "app/train/phrase_mixing.h"
@@ -31,7 +30,6 @@ private Q_SLOTS:
     void unknownGlueAugmentation();
     void tokenLabelsFollowTheCaptionsParts();
     void phraseMixingRecombinesOnlyTheActionsOwnWords();
-    void heldOutSet3IsNeverTrainedOn();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -306,62 +304,6 @@ void TstMotionlib::phraseMixingRecombinesOnlyTheActionsOwnWords() {
                  make_caption(spec, CaptionSet::Train, y));
         QCOMPARE(x(), y());
     }
-}
-
-void TstMotionlib::heldOutSet3IsNeverTrainedOn() {
-    // Set 3 lives outside the caption table (so that phrase mixing's filter, and with it the
-    // training data, stayed as they were when it was written). Its phrases are no training
-    // phrase of any action (written as users say things, some extend one: "sits down on a
-    // bench") and differ from sets 1 and 2; its glue is neither training glue nor sets 1 and 2's;
-    // no recombined training phrase of any action contains one of its phrases (a mix comes from
-    // a few thousand combinations per action; 4000 draws each, every hit listed).
-    const auto& table = caption_table();
-    const auto& h3 = heldout3_phrases();
-    QCOMPARE(static_cast<int>(h3.size()), kActionCount);
-    auto stems = [](const std::string& text) {
-        std::string out;
-        for (const auto& w : TinyVocab::entries(text, TinyVocab::WordForm::Stem))
-            out += " " + w;
-        return out + " ";
-    };
-    std::set<std::string> taken;  // every other phrase, as stems
-    for (const auto& t : table)
-        for (const auto* list : {&t.train, &t.held_out, &t.held_out2})
-            for (const char* p : *list)
-                taken.insert(stems(p));
-    std::vector<std::string> held;
-    for (const auto& pair : h3) {
-        QCOMPARE(pair.size(), size_t{2});
-        for (const std::string h : pair) {
-            held.push_back(stems(h));
-            QVERIFY2(!taken.count(stems(h)), h.c_str());
-        }
-    }
-    for (const CaptionGlue* other : {&train_glue(), &heldout_glue(), &heldout2_glue()})
-        for (const auto& [mine, theirs] :
-             {std::pair{&heldout3_glue().subjects, &other->subjects},
-              std::pair{&heldout3_glue().connectives, &other->connectives},
-              std::pair{&heldout3_glue().slow, &other->slow},
-              std::pair{&heldout3_glue().fast, &other->fast}})
-            for (const char* h : *mine)
-                for (const char* t : *theirs)
-                    QVERIFY2(std::string(h) != t, h);
-    std::mt19937_64 rng(17);
-    std::set<std::string> reached;  // "mix ~ the set-3 phrase it contains"
-    for (int a = 0; a < kActionCount; ++a)
-        for (int k = 0; k < 4000; ++k)
-            if (const auto m = mixed_training_phrase(a, rng)) {
-                const std::string ms = stems(*m);
-                for (const auto& h : held)
-                    if (ms.find(h) != std::string::npos) reached.insert(*m + " ~" + h);
-            }
-    std::string list;
-    for (const auto& r : reached)
-        list += r + "; ";
-    QVERIFY2(reached.empty(), list.c_str());
-    const auto prompts = heldout_eval_prompts(CaptionSet::HeldOut3);
-    QCOMPARE(static_cast<int>(prompts.size()), 2 * kActionCount + 8);
-    QCOMPARE(prompts[0].prompt, std::string("a teenager stays put without moving"));
 }
 
 QTEST_GUILESS_MAIN(TstMotionlib)
