@@ -67,9 +67,6 @@ std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
     if (set == CaptionSet::Train && aug.phrase_mix_prob > 0 &&
         uniform(rng, 0, 1) < aug.phrase_mix_prob)
         if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
-    if (set == CaptionSet::Train && aug.verb_synonym_prob > 0 &&
-        uniform(rng, 0, 1) < aug.verb_synonym_prob)
-        if (auto s = synonym_training_phrase(static_cast<int>(seg.action), p, rng)) p = *s;
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
     if (modify && t.paced) {
         if (seg.params.speed < 0.88) p += pick(glue(set).slow, rng);

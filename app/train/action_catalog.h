@@ -88,9 +88,6 @@ struct CaptionAugmentation {
     // CaptionSet::Train only: with that probability each, a segment's phrase is a recombination
     // of two of its action's training phrases (mixed_training_phrase).
     double phrase_mix_prob = 0.0;
-    // CaptionSet::Train only: with that probability each, a segment's phrase (after mixing) gets
-    // its verb replaced by a WordNet synonym (synonym_training_phrase).
-    double verb_synonym_prob = 0.0;
 };
 
 // A caption for the clip drawn from the given template set; mentions speed/count modifiers only

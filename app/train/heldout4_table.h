@@ -1,10 +1,10 @@
 // Held-out paraphrase set 4 of kinema-tiny: two phrases per action plus subjects, connectives
-// and tempo words, written on 2026-12-06 in one sitting, before any model was evaluated on it and
-// while the first model trained with WordNet verb synonyms was still training (set 3 had been
-// read by then: its unknown words were listed together with sets 1 and 2's while that recipe was
-// designed). Phrases that tst_motionlib found reachable by training (a training phrase, a
-// recombined or synonym-substituted one containing it) were replaced before the first
-// evaluation; nothing was changed after it. Like set 3 a phrase may extend a training phrase.
+// and tempo words, written on 2026-12-06 in one sitting before any model was evaluated on it
+// (set 3 had been read by then while a training change was designed, so it was no longer blind).
+// Phrases that tst_blind_heldout_sets found reachable by training (a training phrase, or a
+// recombined or WordNet-synonym training phrase of the experiment of commit 0dd16f1 that contains
+// it) were replaced before the first evaluation; nothing was changed after it. Like set 3 a
+// phrase may extend a training phrase.
 // Thread: immutable tables; any thread.
 #pragma once
 

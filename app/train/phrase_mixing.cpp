@@ -6,8 +6,6 @@
 #include <vector>
 
 #include "app/train/caption_table.h"
-#include "app/train/heldout3_table.h"
-#include "app/train/verb_synonym_table.h"
 #include "core/tiny/tiny_vocab.h"
 
 namespace kinema::train {
@@ -104,54 +102,6 @@ std::optional<std::string> mixed_training_phrase(int action_index, std::mt19937_
     if (f.other_train[static_cast<size_t>(action_index)].count(s)) return std::nullopt;
     for (const auto& h : f.held_out)
         if ((" " + s + " ").find(h) != std::string::npos) return std::nullopt;
-    return text;
-}
-
-std::optional<std::string> synonym_training_phrase(int action_index, const std::string& phrase,
-                                                   std::mt19937_64& rng) {
-    struct Synonyms {
-        std::map<std::string, std::vector<std::vector<std::string>>>
-            eligible;                        // word -> per action
-        std::vector<std::string> held_out3;  // " stems " forms
-    };
-    static const Synonyms syn = [] {
-        Synonyms out;
-        const auto& table = caption_table();
-        std::map<std::string, std::set<size_t>> actions_using;  // stem -> actions
-        for (size_t a = 0; a < table.size(); ++a)
-            for (const char* p : table[a].train)
-                for (const auto& w : TinyVocab::entries(p, TinyVocab::WordForm::Stem))
-                    actions_using[w].insert(a);
-        for (const auto& row : verb_synonym_table()) {
-            auto& per_action = out.eligible[row.word];
-            per_action.resize(table.size());
-            for (size_t a = 0; a < table.size(); ++a)
-                for (const char* s : row.synonyms) {
-                    const auto it = actions_using.find(stems(s));
-                    if (it == actions_using.end() ||
-                        (it->second.size() == 1 && *it->second.begin() == a))
-                        per_action[a].emplace_back(s);
-                }
-        }
-        for (const auto& list : heldout3_phrases())
-            for (const char* p : list)
-                out.held_out3.push_back(" " + stems(p) + " ");
-        return out;
-    }();
-    auto words = TinyVocab::split_words(phrase);
-    if (words.empty()) return std::nullopt;
-    const auto it = syn.eligible.find(words[0]);
-    if (it == syn.eligible.end()) return std::nullopt;
-    const auto& choices = it->second[static_cast<size_t>(action_index)];
-    if (choices.empty()) return std::nullopt;
-    words[0] = choices[std::uniform_int_distribution<size_t>(0, choices.size() - 1)(rng)];
-    const std::string text = joined(words);
-    const std::string s = " " + stems(text) + " ";
-    const Forbidden& f = forbidden();
-    if (f.other_train[static_cast<size_t>(action_index)].count(stems(text))) return std::nullopt;
-    for (const auto* list : {&f.held_out, &syn.held_out3})
-        for (const auto& h : *list)
-            if (s.find(h) != std::string::npos) return std::nullopt;
     return text;
 }
 

@@ -20,13 +20,4 @@ namespace kinema::train {
 // forbidden (see above). Always draws the same number of values from rng.
 std::optional<std::string> mixed_training_phrase(int action_index, std::mt19937_64& rng);
 
-// `phrase` (of action `action_index`) with its first word replaced by one of its WordNet
-// synonyms (verb_synonym_table.h), so that verbs the thesaurus lacks ("whirls", "springs") are
-// learned in their action's context. Only synonyms whose stem no other action's training phrase
-// uses are eligible; nullopt when the first word has none, or when the result is another action's
-// training phrase or contains a held-out phrase of sets 1-3 (stems). Draws one value from rng
-// when the word has eligible synonyms, none otherwise.
-std::optional<std::string> synonym_training_phrase(int action_index, const std::string& phrase,
-                                                   std::mt19937_64& rng);
-
 }  // namespace kinema::train

@@ -23,9 +23,8 @@ struct MotionStats {
 MotionStats compute_motion_stats(uint64_t seed, int64_t clips, int64_t frames,
                                  double sequence_prob);
 
-// The vocabulary of the training captions (<pad>, <unk>, then the words sorted); with
-// verb_synonyms also every WordNet synonym that training may put in a phrase.
-TinyVocab build_training_vocab(uint64_t seed, int64_t captions, bool verb_synonyms = false);
+// The vocabulary of the training captions (<pad>, <unk>, then the words sorted).
+TinyVocab build_training_vocab(uint64_t seed, int64_t captions);
 
 struct TrainBatch {
     at::Tensor x1;          // (B, frames, 201) normalised
@@ -46,12 +45,5 @@ TrainBatch make_batch(uint64_t seed, int64_t step, int64_t batch, int64_t frames
                       double sequence_prob, double word_dropout, const MotionStats& stats,
                       const TinyVocab& vocab, int64_t max_tokens,
                       const CaptionAugmentation& augmentation = {});
-
-// Captions only (no motion; x1 undefined), for pretraining the text encoder: the same caption
-// distribution and labels as make_batch, from a random stream of its own. Deterministic per
-// (seed, step).
-TrainBatch make_caption_batch(uint64_t seed, int64_t step, int64_t batch, double sequence_prob,
-                              double word_dropout, const TinyVocab& vocab, int64_t max_tokens,
-                              const CaptionAugmentation& augmentation = {});
 
 }  // namespace kinema::train

@@ -16,7 +16,6 @@
 #include <fstream>
 
 #include "app/train/action_catalog.h"
-#include "app/train/text_pretrainer.h"
 #include "app/train/tiny_dataset.h"
 #include "core/io/safetensors_writer.h"
 #include "core/io/state_dict_loader.h"
@@ -120,7 +119,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             return make_error(ErrorKind::Io,
                               "cannot create " + o.out.string() + ": " + ec.message());
 
-        const TinyVocab vocab = build_training_vocab(o.seed, 40000, o.verb_synonym_prob > 0);
+        const TinyVocab vocab = build_training_vocab(o.seed, 40000);
         MotionStats stats = compute_motion_stats(o.seed, 1500, o.frames, o.sequence_prob);
         // The 66 joint-position dims are ignored by the decoder: std 0 makes the sampler collapse
         // them to the mean, and they leave the loss, so the DiT's width (which must exceed the
@@ -162,21 +161,21 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         named.emplace_back("null_ctxt_input", &null_ctxt);
         // Auxiliary action classifier on vtxt: 2 parts x (actions + "no second part").
         const int64_t n_classes = kActionCount + 1;
-        TextHeads heads;
-        heads.action_w = at::randn({2 * n_classes, o.text_width}, gen) *
-                         (1.0 / std::sqrt(static_cast<double>(o.text_width)));
-        heads.action_b = at::zeros({2 * n_classes});
+        at::Tensor cls_w = at::randn({2 * n_classes, o.text_width}, gen) *
+                           (1.0 / std::sqrt(static_cast<double>(o.text_width)));
+        at::Tensor cls_b = at::zeros({2 * n_classes});
         // Per-token classifier on ctxt: actions + "no action" (subject / connective words).
         // (Drawn only when used, so runs without it keep their random stream.)
+        at::Tensor tok_w, tok_b;
         const size_t n_exported = named.size();
-        named.emplace_back("aux.action_classifier.weight", &heads.action_w);
-        named.emplace_back("aux.action_classifier.bias", &heads.action_b);
+        named.emplace_back("aux.action_classifier.weight", &cls_w);
+        named.emplace_back("aux.action_classifier.bias", &cls_b);
         if (o.token_action_loss_weight > 0) {
-            heads.token_w = at::randn({n_classes, o.text_width}, gen) *
-                            (1.0 / std::sqrt(static_cast<double>(o.text_width)));
-            heads.token_b = at::zeros({n_classes});
-            named.emplace_back("aux.token_classifier.weight", &heads.token_w);
-            named.emplace_back("aux.token_classifier.bias", &heads.token_b);
+            tok_w = at::randn({n_classes, o.text_width}, gen) *
+                    (1.0 / std::sqrt(static_cast<double>(o.text_width)));
+            tok_b = at::zeros({n_classes});
+            named.emplace_back("aux.token_classifier.weight", &tok_w);
+            named.emplace_back("aux.token_classifier.bias", &tok_b);
         }
         std::vector<at::Tensor> params;
         int64_t n_params = 0;
@@ -188,23 +187,6 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
         std::printf("kinema-tiny: %lld trainable parameters (DiT %lld)\n",
                     static_cast<long long>(n_params),
                     static_cast<long long>(dit.registry().num_parameters()));
-        const CaptionAugmentation augmentation{o.unknown_glue_prob, o.phrase_mix_prob,
-                                               o.verb_synonym_prob};
-        if (o.text_pretrain_steps > 0) {
-            TextPretrainOptions po;
-            po.steps = o.text_pretrain_steps;
-            po.batch = o.text_pretrain_batch;
-            po.lr = o.lr;
-            po.seed = o.seed;
-            po.sequence_prob = o.sequence_prob;
-            po.word_dropout = o.word_dropout;
-            po.token_loss_weight =
-                o.token_action_loss_weight / std::max(1e-9, o.action_loss_weight);
-            po.max_tokens = tc.max_tokens;
-            po.augmentation = augmentation;
-            KINEMA_TRY_STATUS(pretrain_text_encoder(enc, heads, vocab, po));
-            print_caption_accuracy("after text pretraining", enc, heads, vocab);
-        }
         std::vector<at::Tensor> ema;
         for (const auto& p : params)
             ema.push_back(p.detach().clone());
@@ -241,7 +223,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const auto t_data = std::chrono::steady_clock::now();
             const TrainBatch b =
                 make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats,
-                           vocab, tc.max_tokens, augmentation);
+                           vocab, tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob});
             data_s +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);
@@ -267,13 +249,12 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const at::Tensor flow_loss = ((*v - (b.x1 - eps)).pow(2) * loss_mask).sum() /
                                          (loss_dims * static_cast<double>(bs * o.frames));
             const at::Tensor logits =
-                at::linear(text.vtxt.squeeze(1), heads.action_w, heads.action_b)
-                    .view({bs * 2, n_classes});
+                at::linear(text.vtxt.squeeze(1), cls_w, cls_b).view({bs * 2, n_classes});
             const at::Tensor action_loss = at::cross_entropy_loss(logits, b.labels.view({bs * 2}));
             at::Tensor loss = flow_loss + o.action_loss_weight * action_loss;
             if (o.token_action_loss_weight > 0) {
                 const at::Tensor token_logits =
-                    at::linear(text.ctxt, heads.token_w, heads.token_b).view({bs * lt, n_classes});
+                    at::linear(text.ctxt, tok_w, tok_b).view({bs * lt, n_classes});
                 const at::Tensor token_loss = at::cross_entropy_loss(
                     token_logits, b.token_labels.view({bs * lt}), {}, at::Reduction::Mean, -100);
                 token_window += token_loss.item<double>();
@@ -313,7 +294,6 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             }
         }
         report.wall_s = elapsed_s();
-        print_caption_accuracy("end of training (last weights, not the EMA)", enc, heads, vocab);
 
         // Write the EMA weights.
         std::vector<std::pair<std::string, at::Tensor>> tensors;
@@ -372,9 +352,6 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                                {"root_loss_weight", o.root_loss_weight},
                                {"unknown_glue_prob", o.unknown_glue_prob},
                                {"phrase_mix_prob", o.phrase_mix_prob},
-                               {"verb_synonym_prob", o.verb_synonym_prob},
-                               {"text_pretrain_steps", o.text_pretrain_steps},
-                               {"text_pretrain_batch", o.text_pretrain_batch},
                                {"sequence_prob", o.sequence_prob},
                                {"threads", o.threads},
                                {"wall_s", report.wall_s},

@@ -50,14 +50,6 @@ struct TrainOptions {
     // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
     // nothing, so older commands reproduce).
     double phrase_mix_prob = 0.0;
-    // Share of training phrases whose verb is replaced by a WordNet synonym (make_caption's
-    // verb_synonym_prob). 0 = off.
-    double verb_synonym_prob = 0.0;
-    // Text-only pretraining of the encoder and its auxiliary classifiers before the joint
-    // training (text_pretrainer.h): steps of text_pretrain_batch captions each. 0 = none (draws
-    // nothing, so older commands reproduce). Counts against time_limit_min.
-    int64_t text_pretrain_steps = 0;
-    int64_t text_pretrain_batch = 256;
     // Written to config.json (test_cfg.translation_guidance_cap): the sampler guides the root
     // translation with min(cfg, cap), so strong guidance does not speed walks up. 0 = no cap.
     double translation_guidance_cap = 0.0;

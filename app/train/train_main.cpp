@@ -32,18 +32,6 @@ int main(int argc, char** argv) {
     app.add_option("--phrase-mix-prob", o.phrase_mix_prob,
                    "probability that a training phrase is recombined from two of its action's")
         ->check(CLI::Range(0.0, 1.0));
-    app.add_option("--verb-synonym-prob", o.verb_synonym_prob,
-                   "probability that a training phrase's verb becomes a WordNet synonym")
-        ->check(CLI::Range(0.0, 1.0));
-    app.add_option("--word-dropout", o.word_dropout,
-                   "probability that a caption word is replaced by <unk> in training")
-        ->check(CLI::Range(0.0, 0.9));
-    app.add_option("--text-pretrain-steps", o.text_pretrain_steps,
-                   "text-only pretraining steps of the encoder before the joint training (0: none)")
-        ->check(CLI::Range(0, 1000000));
-    app.add_option("--text-pretrain-batch", o.text_pretrain_batch,
-                   "captions per text pretraining step")
-        ->check(CLI::Range(1, 100000));
     app.add_option("--translation-guidance-cap", o.translation_guidance_cap,
                    "guidance cap of the root translation, written to config.json (0: none)")
         ->check(CLI::Range(0.0, 15.0));
