@@ -73,7 +73,7 @@ void GenerationSettings::resetDefaults() {
     // The prompt and the model stay: they are choices, not tuning.
     duration_s_ = 4.0;
     steps_ = 50;
-    cfg_scale_ = cfg_model_default_ > 0 ? cfg_model_default_ : 5.0;  // the model's own
+    cfg_scale_ = cfg_model_default_ > 0 ? cfg_model_default_ : kinema::kOfficialCfgScale;
     seeds_ = QStringLiteral("0");
     quality_mode_ = false;
     teacache_enabled_ = false;

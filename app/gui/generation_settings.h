@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include "core/engine.h"
+#include "core/model/mmdit_config.h"
 
 class GenerationSettings : public QObject {
     Q_OBJECT
@@ -67,7 +68,7 @@ private:
     QString prompt_;
     double duration_s_ = 4.0;
     int steps_ = 50;
-    double cfg_scale_ = 5.0;
+    double cfg_scale_ = kinema::kOfficialCfgScale;
     double cfg_model_default_ = 0.0;
     QString seeds_ = QStringLiteral("0");
     QString model_id_;

@@ -7,6 +7,7 @@
 #include <QVariantMap>
 
 #include "app/models/model_downloader.h"
+#include "core/model/mmdit_config.h"
 #include "core/models/model_catalog.h"
 #include "core/models/model_discovery.h"
 #include "core/models/model_verifier.h"
@@ -79,7 +80,8 @@ QStringList ModelLibrary::knownActions(const QString& id) const {
 
 double ModelLibrary::recommendedCfg(const QString& id) const {
     const int i = indexOf(id);
-    return i < 0 ? 5.0 : models_[i].toMap().value("recommendedCfg", 5.0).toDouble();
+    return i < 0 ? kinema::kOfficialCfgScale
+                 : models_[i].toMap().value("recommendedCfg", kinema::kOfficialCfgScale).toDouble();
 }
 
 void ModelLibrary::saveFolders() {

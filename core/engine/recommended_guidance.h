@@ -7,10 +7,11 @@
 #pragma once
 
 #include "core/engine.h"
+#include "core/model/mmdit_config.h"
 
 namespace kinema {
 
-inline constexpr double kDefaultCfgScale = 5.0;
+inline constexpr double kDefaultCfgScale = kOfficialCfgScale;
 
 double recommended_cfg_scale(const ModelInfo& model);
 

@@ -36,11 +36,15 @@ struct MmditConfig {
     }
 };
 
+// HY-Motion's official guidance scale (test_cfg.text_guidance_scale): the default of every model
+// that does not recommend its own.
+inline constexpr double kOfficialCfgScale = 5.0;
+
 struct PipelineConfig {
     int64_t train_frames = 360;  // the DiT's motion length; noise is always drawn at this length
     double fps = 30.0;           // output_mesh_fps
     int64_t validation_steps = 50;
-    double guidance_scale = 5.0;  // test_cfg.text_guidance_scale
+    double guidance_scale = kOfficialCfgScale;  // test_cfg.text_guidance_scale
     // Kinema extension (test_cfg.translation_guidance_cap, kinema-tiny folders): > 0 caps the
     // guidance scale of the 3 root-translation channels at this value; 0 (official) = no cap.
     double translation_guidance_cap = 0.0;

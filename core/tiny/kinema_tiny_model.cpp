@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Result<double> recommended_cfg_from(const nlohmann::json& j, const fs::path& marker) {
-    if (!j.is_object() || !j.contains("recommended_cfg_scale")) return 5.0;
+    if (!j.is_object() || !j.contains("recommended_cfg_scale")) return kOfficialCfgScale;
     const auto& v = j["recommended_cfg_scale"];
     const double cfg = v.is_number() ? v.get<double>() : -1.0;
     if (cfg < 1.0 || cfg > 15.0)

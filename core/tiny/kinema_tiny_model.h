@@ -29,7 +29,7 @@ struct KinemaTinyModel {
     std::shared_ptr<const TinyVocab> vocab;
     std::vector<std::string> known_actions;  // e.g. "walk_forward", for the model picker
     std::string data_version;                // procedural motion library version trained on
-    double recommended_cfg_scale = 5.0;      // kinema-model.json; 5 (HY-Motion's) when absent
+    double recommended_cfg_scale = kOfficialCfgScale;  // kinema-model.json; HY-Motion's when absent
     std::filesystem::path folder;
 };
 
