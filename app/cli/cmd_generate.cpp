@@ -269,7 +269,7 @@ Status run(const GenerateArgs& a, CliContext& ctx) {
     auto engine = Engine::create(options);
     if (!engine) return engine.error();
     if (a.cfg <= 0) {
-        request->cfg_scale = kDefaultCfgScale;
+        request->cfg_scale = kOfficialCfgScale;
         for (const auto& m : (*engine)->models())
             if (m.id == request->model_id) request->cfg_scale = recommended_cfg_scale(m);
     }

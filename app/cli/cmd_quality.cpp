@@ -68,7 +68,7 @@ Result<std::unique_ptr<Engine>> engine_for(QualityArgs& a) {
         o.extra_model_dirs.emplace_back(d);
     auto engine = Engine::create(o);
     if (engine && a.cfg <= 0) {
-        a.cfg = kDefaultCfgScale;
+        a.cfg = kOfficialCfgScale;
         for (const auto& m : (*engine)->models())
             if (m.id == a.model) a.cfg = recommended_cfg_scale(m);
     }

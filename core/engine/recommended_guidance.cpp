@@ -5,9 +5,9 @@
 namespace kinema {
 
 double recommended_cfg_scale(const ModelInfo& model) {
-    if (model.kind != "kinema-tiny" || model.folder.empty()) return kDefaultCfgScale;
+    if (model.kind != "kinema-tiny" || model.folder.empty()) return kOfficialCfgScale;
     auto cfg = read_recommended_cfg_scale(model.folder);
-    return cfg ? *cfg : kDefaultCfgScale;
+    return cfg ? *cfg : kOfficialCfgScale;
 }
 
 }  // namespace kinema

@@ -11,8 +11,6 @@
 
 namespace kinema {
 
-inline constexpr double kDefaultCfgScale = kOfficialCfgScale;
-
 double recommended_cfg_scale(const ModelInfo& model);
 
 }  // namespace kinema

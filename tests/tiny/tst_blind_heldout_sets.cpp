@@ -1,8 +1,6 @@
 // The held-out sets written blind, 3 and 4, are never trained on: no phrase is a training phrase
 // or one of an earlier set, their glue is nobody else's, and no recombined training phrase
 // contains one.
-#include <ATen/ATen.h>
-
 #include <QtTest/QtTest>
 #include <random>
 #include <set>
