@@ -16,7 +16,7 @@
 
 namespace kinema::train {
 
-inline constexpr const char* kDataVersion = "kinema-motionlib-4";
+inline constexpr const char* kDataVersion = "kinema-motionlib-3";
 
 struct TrainOptions {
     std::filesystem::path out;
