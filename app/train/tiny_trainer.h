@@ -16,7 +16,7 @@
 
 namespace kinema::train {
 
-inline constexpr const char* kDataVersion = "kinema-motionlib-5";
+inline constexpr const char* kDataVersion = "kinema-motionlib-3";
 
 struct TrainOptions {
     std::filesystem::path out;
