@@ -55,7 +55,7 @@ void TstKinemaTinyGolden::promptsAreJudgedCorrectly_data() {
     QTest::addColumn<QString>("prompt");
     QTest::addColumn<QStringList>("expected");
     // Training phrasings the shipped weights get right (seed 0); docs/kinema-tiny.md has the
-    // held-out accuracy and the confusion tables.
+    // held-out accuracy, docs/kinema-tiny-results.md the confusion tables.
     QTest::newRow("wave right") << "a person waves with the right hand"
                                 << QStringList{"wave_right"};
     QTest::newRow("squat") << "a person squats" << QStringList{"squat"};
