@@ -6,8 +6,10 @@
 #include "app/train/phrase_mixing.h"
 #include "core/tiny/tiny_vocab.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <optional>
 
 namespace kinema::train {
@@ -51,6 +53,24 @@ const std::vector<const char*>& phrases(Action action, CaptionSet set) {
     return heldout4_phrases()[i];
 }
 
+// An action's training phrases with the fewest words ("waves", "walks", "claps"): the plainest
+// way to say it, which is what people type most.
+const std::vector<const char*>& plainest_phrases(Action action) {
+    static const std::vector<std::vector<const char*>> plainest = [] {
+        std::vector<std::vector<const char*>> out;
+        for (const ActionText& t : table()) {
+            size_t fewest = SIZE_MAX;
+            for (const char* p : t.train)
+                fewest = std::min(fewest, caption_words(p).size());
+            out.emplace_back();
+            for (const char* p : t.train)
+                if (caption_words(p).size() == fewest) out.back().push_back(p);
+        }
+        return out;
+    }();
+    return plainest[static_cast<size_t>(action)];
+}
+
 template <typename T>
 const T& pick(const std::vector<T>& v, std::mt19937_64& rng) {
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
@@ -67,6 +87,9 @@ std::string phrase_for(const Segment& seg, CaptionSet set, std::mt19937_64& rng,
     if (set == CaptionSet::Train && aug.phrase_mix_prob > 0 &&
         uniform(rng, 0, 1) < aug.phrase_mix_prob)
         if (auto mixed = mixed_training_phrase(static_cast<int>(seg.action), rng)) p = *mixed;
+    if (set == CaptionSet::Train && aug.plain_phrase_prob > 0 &&
+        uniform(rng, 0, 1) < aug.plain_phrase_prob)
+        p = pick(plainest_phrases(seg.action), rng);
     const bool modify = std::uniform_real_distribution<double>(0, 1)(rng) < 0.5;
     if (modify && t.paced) {
         if (seg.params.speed < 0.88) p += pick(glue(set).slow, rng);

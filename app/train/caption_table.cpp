@@ -1,9 +1,24 @@
 #include "app/train/caption_table.h"
 
+#include <cstddef>
+
+#include "app/train/thesaurus_extension_table.h"
+
 namespace kinema::train {
+namespace {
+
+// The first thesaurus's phrases, then the extension's (thesaurus_extension_table.h).
+std::vector<ActionText> extended(std::vector<ActionText> table) {
+    const auto& extension = thesaurus_extension_phrases();
+    for (std::size_t a = 0; a < table.size() && a < extension.size(); ++a)
+        table[a].train.insert(table[a].train.end(), extension[a].begin(), extension[a].end());
+    return table;
+}
+
+}  // namespace
 
 const std::vector<ActionText>& caption_table() {
-    static const std::vector<ActionText> t = {
+    static const std::vector<ActionText> t = extended({
         {"idle",
          {"stands still", "stands idle", "stands in place", "is standing still", "stands and waits",
           "stays still", "stands relaxed", "idles", "waits in place", "does nothing",
@@ -275,7 +290,7 @@ const std::vector<ActionText>& caption_table() {
          false,
          false,
          true},
-    };
+    });
     return t;
 }
 

@@ -1,5 +1,6 @@
 // The words of kinema-tiny's captions: per action, the training verb phrases (a thesaurus of
-// ways to say it), and two disjoint held-out paraphrase sets that training never sees:
+// ways to say it, followed by the second thesaurus of thesaurus_extension_table.h), and two
+// disjoint held-out paraphrase sets that training never sees:
 // set 1 (written with the first model) and set 2 (written later, after set 1 had been looked
 // at, so that a fresh set measures generalisation too). tst_motionlib checks that no held-out
 // phrase, subject or connective is also a training one. (Set 3 is in heldout3_table.h.)
@@ -12,7 +13,7 @@ namespace kinema::train {
 
 struct ActionText {
     const char* name;
-    std::vector<const char*> train;      // third-person verb phrases
+    std::vector<const char*> train;      // third-person verb phrases (both thesauri)
     std::vector<const char*> held_out;   // set 1, never used for training
     std::vector<const char*> held_out2;  // set 2, never used for training
     bool sequenceable;

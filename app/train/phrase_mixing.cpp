@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "app/train/caption_table.h"
+#include "app/train/heldout3_table.h"
+#include "app/train/heldout4_table.h"
 #include "core/tiny/tiny_vocab.h"
 
 namespace kinema::train {
@@ -24,7 +26,7 @@ std::string stems(const std::string& text) {
 
 // " a b c " forms, so that find() matches whole words only.
 struct Forbidden {
-    std::vector<std::string> held_out;               // both sets, every action
+    std::vector<std::string> held_out;               // sets 1-4, every action
     std::vector<std::set<std::string>> other_train;  // per action: other actions' phrases
     std::map<std::string, int> actions_using;        // word -> actions whose phrases have it
 };
@@ -36,6 +38,10 @@ const Forbidden& forbidden() {
         for (const auto& t : table)
             for (const auto* list : {&t.held_out, &t.held_out2})
                 for (const char* p : *list)
+                    out.held_out.push_back(" " + stems(p) + " ");
+        for (const auto* set : {&heldout3_phrases(), &heldout4_phrases()})
+            for (const auto& pair : *set)
+                for (const char* p : pair)
                     out.held_out.push_back(" " + stems(p) + " ");
         out.other_train.resize(table.size());
         for (size_t a = 0; a < table.size(); ++a)

@@ -223,7 +223,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
             const auto t_data = std::chrono::steady_clock::now();
             const TrainBatch b =
                 make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats,
-                           vocab, tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob});
+                           vocab, tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob, o.plain_phrase_prob});
             data_s +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);
@@ -352,6 +352,7 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                                {"root_loss_weight", o.root_loss_weight},
                                {"unknown_glue_prob", o.unknown_glue_prob},
                                {"phrase_mix_prob", o.phrase_mix_prob},
+                               {"plain_phrase_prob", o.plain_phrase_prob},
                                {"sequence_prob", o.sequence_prob},
                                {"threads", o.threads},
                                {"wall_s", report.wall_s},

@@ -16,7 +16,7 @@
 
 namespace kinema::train {
 
-inline constexpr const char* kDataVersion = "kinema-motionlib-3";
+inline constexpr const char* kDataVersion = "kinema-motionlib-6";
 
 struct TrainOptions {
     std::filesystem::path out;
@@ -50,6 +50,9 @@ struct TrainOptions {
     // phrase_mix_prob), so paraphrases that mix known words are understood. 0 = off (draws
     // nothing, so older commands reproduce).
     double phrase_mix_prob = 0.0;
+    // Share of training phrases that are their action's plainest phrase (make_caption's
+    // plain_phrase_prob). 0 = off (draws nothing, so older commands reproduce).
+    double plain_phrase_prob = 0.0;
     // Written to config.json (test_cfg.translation_guidance_cap): the sampler guides the root
     // translation with min(cfg, cap), so strong guidance does not speed walks up. 0 = no cap.
     double translation_guidance_cap = 0.0;

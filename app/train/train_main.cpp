@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     app.add_option("--phrase-mix-prob", o.phrase_mix_prob,
                    "probability that a training phrase is recombined from two of its action's")
         ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--plain-phrase-prob", o.plain_phrase_prob,
+                   "probability that a training phrase is its action's plainest (fewest words)")
+        ->check(CLI::Range(0.0, 1.0));
     app.add_option("--translation-guidance-cap", o.translation_guidance_cap,
                    "guidance cap of the root translation, written to config.json (0: none)")
         ->check(CLI::Range(0.0, 15.0));
