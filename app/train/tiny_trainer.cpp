@@ -221,9 +221,9 @@ Result<TrainReport> train_kinema_tiny(const TrainOptions& o) {
                 static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
             const auto t_data = std::chrono::steady_clock::now();
-            const TrainBatch b =
-                make_batch(o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats,
-                           vocab, tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob, o.plain_phrase_prob});
+            const TrainBatch b = make_batch(
+                o.seed, step, o.batch, o.frames, o.sequence_prob, o.word_dropout, stats, vocab,
+                tc.max_tokens, {o.unknown_glue_prob, o.phrase_mix_prob, o.plain_phrase_prob});
             data_s +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count();
             const int64_t bs = o.batch, lt = b.ids.size(1);

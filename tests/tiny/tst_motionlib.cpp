@@ -30,6 +30,7 @@ private Q_SLOTS:
     void unknownGlueAugmentation();
     void tokenLabelsFollowTheCaptionsParts();
     void phraseMixingRecombinesOnlyTheActionsOwnWords();
+    void plainPhraseAugmentationUsesTheFewestWords();
 };
 
 void TstMotionlib::judgeRecognisesSingleActions() {
@@ -304,6 +305,42 @@ void TstMotionlib::phraseMixingRecombinesOnlyTheActionsOwnWords() {
                  make_caption(spec, CaptionSet::Train, y));
         QCOMPARE(x(), y());
     }
+}
+
+void TstMotionlib::plainPhraseAugmentationUsesTheFewestWords() {
+    // plain_phrase_prob 1: every part of a training caption is one of its action's training
+    // phrases with the fewest words; "waves" alone is wave_right's, "walks" walk_forward's.
+    std::mt19937_64 spec_rng(5);
+    std::map<Action, std::set<std::string>> seen;
+    for (int i = 0; i < 3000; ++i) {
+        ClipSpec spec = random_clip_spec(spec_rng, 120, 0.5);
+        for (auto& seg : spec.segments)
+            seg.params = ActionParams{1.0, 1.0, 0, 90.0};  // no tempo / count modifiers
+        std::mt19937_64 rng(i);
+        std::vector<int> parts;
+        const auto words =
+            caption_words(make_caption(spec, CaptionSet::Train, rng, {0.0, 0.4, 1.0}, &parts));
+        for (size_t seg = 0; seg < spec.segments.size(); ++seg) {
+            std::string phrase;
+            for (size_t k = 0; k < words.size(); ++k)
+                if (parts[k] == static_cast<int>(seg) + 1)
+                    phrase += (phrase.empty() ? "" : " ") + words[k];
+            const Action a = spec.segments[seg].action;
+            size_t fewest = SIZE_MAX;
+            for (const char* p : caption_table()[static_cast<size_t>(a)].train)
+                fewest = std::min(fewest, caption_words(p).size());
+            QVERIFY2(caption_words(phrase).size() == fewest, phrase.c_str());
+            seen[a].insert(phrase);
+        }
+    }
+    QCOMPARE(seen[Action::WaveRight], (std::set<std::string>{"waves"}));
+    QCOMPARE(seen[Action::WalkForward], (std::set<std::string>{"walks"}));
+    QVERIFY(seen[Action::Clap].count("claps") && seen[Action::Clap].count("applauds"));
+    // At 0 nothing is drawn: the caption is the plain one.
+    const ClipSpec spec = random_clip_spec(spec_rng, 120, 1.0);
+    std::mt19937_64 a(7), b(7);
+    QCOMPARE(make_caption(spec, CaptionSet::Train, a, {0.3, 0.4, 0.0}),
+             make_caption(spec, CaptionSet::Train, b, {0.3, 0.4}));
 }
 
 QTEST_GUILESS_MAIN(TstMotionlib)
